@@ -1,0 +1,112 @@
+"""The dedup state machine, on hand-made coverage (no enrichment involved)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from workers.dedup import Coverage, assign, empty_block, event_id_for
+
+PUTIN = {"id": "Q7747", "name": "Vladimir Putin", "country": "RU", "role": "president"}
+ERDOGAN = {"id": "Q39723", "name": "Recep Tayyip Erdoğan", "country": "TR", "role": "president"}
+BLOCK = "call:Q39723+Q7747"
+
+
+def cov(
+    article_id: str,
+    day: str | None,
+    confidence: str = "high",
+    *,
+    source: str = "a.example",
+    published: str = "2020-07-14T10:00:00Z",
+    content: str | None = None,
+    medium: str = "phone",
+    topics: tuple[str, ...] = (),
+) -> Coverage:
+    return Coverage(
+        article_id=article_id,
+        source=source,
+        title=f"title {article_id}",
+        published_at=published,
+        content_hash=content or f"hash-{article_id}",
+        signature="",
+        block=BLOCK,
+        participants=(ERDOGAN, PUTIN) if day else (),
+        day=date.fromisoformat(day) if day else None,
+        confidence=confidence,
+        medium=medium,
+        topics=topics,
+    )
+
+
+def test_same_day_joins_and_other_day_is_another_call():
+    block = empty_block()
+    d1 = assign(block, cov("a1", "2020-07-13", topics=("conflict-libya",)))
+    d2 = assign(block, cov("a2", "2020-07-13", source="b.example", topics=("conflict-syria",)))
+    d3 = assign(block, cov("a3", "2020-07-15", source="c.example"))
+    assert d1.event_id == d2.event_id == event_id_for(BLOCK, date(2020, 7, 13), "phone")
+    assert d3.event_id != d1.event_id
+    assert [c["version"] for c in d1.changes + d2.changes] == [1, 2]
+    latest = d2.changes[-1]
+    assert latest["articles"] == ["a1", "a2"] and latest["num_sources"] == 2
+    assert latest["topics"] == ["conflict-libya", "conflict-syria"]
+
+
+def test_event_ids_do_not_depend_on_arrival_order():
+    items = [cov("a1", "2020-07-13"), cov("a2", "2020-07-15"), cov("a3", "2020-07-13", source="x")]
+    forward, backward = empty_block(), empty_block()
+    ids_f = {c.article_id: assign(forward, c).event_id for c in items}
+    ids_b = {c.article_id: assign(backward, c).event_id for c in reversed(items)}
+    assert ids_f == ids_b
+    assert {k: v["articles"] for k, v in forward["events"].items()} == {
+        k: v["articles"] for k, v in backward["events"].items()
+    }
+
+
+def test_undated_article_joins_the_firm_call_of_the_day_before():
+    block = empty_block()
+    firm = assign(block, cov("a1", "2020-07-13"))
+    loose = assign(block, cov("a2", "2020-07-14", "low", source="b.example"))
+    assert loose.event_id == firm.event_id
+
+
+def test_provisional_event_is_merged_when_a_dated_report_arrives():
+    block = empty_block()
+    loose = assign(block, cov("a1", "2020-07-14", "low"))
+    firm = assign(block, cov("a2", "2020-07-13", source="b.example"))
+    assert loose.event_id != firm.event_id
+    merged = [c for c in firm.changes if c["status"] == "merged"]
+    assert merged and merged[0]["event_id"] == loose.event_id and merged[0]["merged_into"] == firm.event_id
+    survivor = firm.changes[-1]
+    assert survivor["articles"] == ["a1", "a2"] and survivor["status"] == "active"
+    # a redelivery of the absorbed article now points at the survivor
+    assert assign(block, cov("a1", "2020-07-14", "low")).event_id == firm.event_id
+
+
+def test_redelivery_changes_nothing():
+    block = empty_block()
+    first = assign(block, cov("a1", "2020-07-13"))
+    again = assign(block, cov("a1", "2020-07-13"))
+    assert again.redelivered and again.event_id == first.event_id and again.changes == []
+
+
+def test_exact_copy_is_flagged_and_still_counts_as_coverage():
+    block = empty_block()
+    assign(block, cov("a1", "2020-07-13", content="same"))
+    copy = assign(block, cov("a2", "2020-07-13", content="same", source="b.example"))
+    assert copy.duplicate_of == "a1"
+    assert copy.changes[-1]["num_sources"] == 2
+
+
+def test_medium_separates_events():
+    block = empty_block()
+    phone = assign(block, cov("a1", "2020-07-13"))
+    video = assign(block, cov("a2", "2020-07-13", medium="video"))
+    assert phone.event_id != video.event_id
+
+
+def test_state_is_bounded_by_the_horizon():
+    block = empty_block()
+    assign(block, cov("a1", "2020-01-01"))
+    assign(block, cov("a2", "2020-03-01"), horizon_days=14)
+    assert [e["date"] for e in block["events"].values()] == ["2020-03-01"]
+    assert set(block["seen"]) == {"a2"}

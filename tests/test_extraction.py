@@ -1,0 +1,99 @@
+"""Enrichment on the project's own labelled examples (tests/fixtures/labelled_calls.jsonl)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import orjson
+import pytest
+
+from workers.dates import find_dates, resolve_day_month, resolve_weekday
+from workers.pipeline import enrich
+from workers.textnorm import fold
+from workers.validate import Article, validate
+
+FIXTURES = Path(__file__).parent / "fixtures"
+LABELLED = [orjson.loads(line) for line in (FIXTURES / "labelled_calls.jsonl").read_bytes().splitlines() if line]
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def article(doc: dict) -> Article:
+    result = validate(orjson.dumps(doc), NOW)
+    assert isinstance(result, Article)
+    return result
+
+
+@pytest.mark.parametrize("case", LABELLED, ids=[c["article"]["id"] for c in LABELLED])
+def test_labelled_call(case):
+    enriched = enrich(article(case["article"]))
+    call = enriched.payload["call"]
+    expect = case["expect"]
+    if not expect["call"]:
+        assert call is None, call
+        return
+    assert call is not None
+    assert sorted(p["name"] for p in call["participants"]) == sorted(expect["participants"])
+    assert call["date"] == expect["date"]
+    assert call["medium"] == expect["medium"]
+
+
+def test_weekday_resolution_looks_back_and_tolerates_a_time_zone_day():
+    tuesday = date(2020, 7, 14)
+    assert resolve_weekday(0, tuesday) == date(2020, 7, 13)  # Monday before
+    assert resolve_weekday(1, tuesday) == tuesday  # "on Tuesday" in a Tuesday paper
+    assert resolve_weekday(2, tuesday) == date(2020, 7, 15)  # Wednesday: a UTC stamp behind local time
+    assert resolve_weekday(3, tuesday) == date(2020, 7, 9)  # Thursday of last week
+
+
+def test_day_month_without_year_is_never_after_publication():
+    assert resolve_day_month(13, 7, None, date(2020, 7, 14)) == date(2020, 7, 13)
+    assert resolve_day_month(30, 12, None, date(2021, 1, 2)) == date(2020, 12, 30)
+    assert resolve_day_month(31, 2, 2020, date(2021, 1, 2)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("they spoke on july 13, 2020 about", date(2020, 7, 13)),
+        ("on 13 july 2020 the leaders", date(2020, 7, 13)),
+        ("le 13 juillet, les deux", date(2020, 7, 13)),
+        ("13 июля лидеры", date(2020, 7, 13)),
+        ("late monday the two", date(2020, 7, 13)),
+        ("yesterday the two", date(2020, 7, 13)),
+        ("earlier today the two", date(2020, 7, 14)),
+        ("on 2020-07-13 the two", date(2020, 7, 13)),
+        ("2020年7月13日", date(2020, 7, 13)),
+    ],
+)
+def test_find_dates(text, expected):
+    found = find_dates(fold(text), date(2020, 7, 14))
+    assert [t.day for t in found] == [expected]
+
+
+def test_may_the_verb_is_not_a_date():
+    assert find_dates(fold("they may speak again"), date(2020, 7, 14)) == []
+
+
+def test_entities_carry_canonical_ids_counts_and_offsets():
+    enriched = enrich(article(LABELLED[0]["article"]))
+    people = {e["name"]: e for e in enriched.payload["entities"] if e["type"] == "person"}
+    assert set(people) == {"Recep Tayyip Erdoğan", "Vladimir Putin"}
+    text = LABELLED[0]["article"]["title"] + "\n" + LABELLED[0]["article"]["body"]
+    erdogan = people["Recep Tayyip Erdoğan"]
+    assert text[erdogan["first_offset"] :].startswith("Erdoğan")
+    assert erdogan["mentions"] == 2
+
+
+def test_role_resolution_follows_tenure():
+    body = "The German chancellor spoke by phone with the Russian president on Monday."
+    before = enrich(article({"body": body, "published_at": "2021-05-04"})).payload["call"]
+    after = enrich(article({"body": body, "published_at": "2022-05-03"})).payload["call"]
+    assert sorted(p["name"] for p in before["participants"]) == ["Angela Merkel", "Vladimir Putin"]
+    assert sorted(p["name"] for p in after["participants"]) == ["Olaf Scholz", "Vladimir Putin"]
+
+
+def test_typo_in_a_role_phrase_still_links_the_named_person():
+    body = "On Tuesday Putin discussed Libya by phone with Geraman chancellor Angela Merkel."
+    call = enrich(article({"body": body, "published_at": "2020-05-20"})).payload["call"]
+    assert sorted(p["name"] for p in call["participants"]) == ["Angela Merkel", "Vladimir Putin"]

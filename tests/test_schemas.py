@@ -1,0 +1,36 @@
+"""Every payload the pipeline produces validates against its published schema."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import orjson
+from jsonschema import Draft202012Validator
+
+from workers.pipeline import process_lines
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_schemas_are_valid_draft_2020_12():
+    for path in (ROOT / "schemas").glob("*.json"):
+        Draft202012Validator.check_schema(json.loads(path.read_text()))
+
+
+def test_batch_outputs_validate(validators):
+    lines = [
+        orjson.dumps(orjson.loads(line)["article"])
+        for line in (ROOT / "tests" / "fixtures" / "labelled_calls.jsonl").read_bytes().splitlines()
+        if line
+    ]
+    for line in lines:
+        validators["raw_article"].validate(orjson.loads(line))
+    lines += [b"\xff", b'{"body": 1}', b'{"body": "x", "published_at": "2020-99-99"}']
+    kinds = {"enriched": "enriched_article", "event": "call_event", "deadletter": "dead_letter"}
+    seen = dict.fromkeys(kinds, 0)
+    for kind, payload in process_lines(lines, now=datetime(2026, 1, 1, tzinfo=UTC)):
+        validators[kinds[kind]].validate(payload)
+        seen[kind] += 1
+    assert seen["deadletter"] == 3 and seen["enriched"] == len(lines) - 3 and seen["event"] >= 5

@@ -1,0 +1,118 @@
+"""The real worker (a `wirestream worker` process) on a real Tansu broker, fed with kafka-python."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+from pathlib import Path
+
+import orjson
+import pytest
+
+from tests.conftest import latest_by_key, read_topic, wait_until
+from workers.kafka_tools import create_topics, publish, text_file_article
+
+pytestmark = pytest.mark.integration
+SEEDS = sorted((Path(__file__).resolve().parents[1] / "workers" / "demo").glob("*.txt"))
+
+
+def _seed_messages() -> list[bytes]:
+    dated = []
+    # the seeds carry no date; these publication days put "on Wednesday" and "on Monday" in one week
+    for path, published in zip(SEEDS, ("2020-07-16T09:00:00Z", "2020-07-14T08:00:00Z"), strict=True):
+        doc = orjson.loads(text_file_article(path))
+        doc.update(published_at=published, url=f"https://seed.example/{path.stem}", source="seed.example")
+        dated.append(orjson.dumps(doc))
+    copy = orjson.loads(dated[1])  # the same report, re-published by another outlet
+    copy.update(
+        url="https://other-outlet.example/erdogan-putin",
+        source="other-outlet.example",
+        published_at="2020-07-14T11:30:00Z",
+    )
+    return [*dated, orjson.dumps(copy)]
+
+
+def test_seeds_become_two_distinct_call_events(test_settings, start_worker, validators):
+    create_topics(test_settings)
+    worker = start_worker(test_settings)
+    publish(test_settings, _seed_messages())
+
+    enriched = read_topic(test_settings, test_settings.topic_enriched, until=lambda r: len(r) >= 3)
+    assert len(enriched) == 3
+    for record in enriched:
+        validators["enriched_article"].validate(record["value"])
+    by_url = {r["value"]["url"]: r["value"] for r in enriched}
+    first = by_url["https://seed.example/000_0fa1565ee2a6fe63"]
+    second = by_url["https://seed.example/004_e5a5e62c60dcc345"]
+    copy = by_url["https://other-outlet.example/erdogan-putin"]
+    assert first["event_id"] and second["event_id"] and first["event_id"] != second["event_id"]
+    assert copy["event_id"] == second["event_id"], "a re-published copy joins its seed's event"
+    # raw messages without a key land on any partition: whichever arrives second is the duplicate
+    assert {copy["duplicate_of"], second["duplicate_of"]} in ({None, second["id"]}, {None, copy["id"]})
+
+    events = read_topic(
+        test_settings,
+        test_settings.topic_events,
+        until=lambda r: len(latest_by_key(r)) >= 2 and any(e["value"]["num_articles"] == 2 for e in r),
+    )
+    for record in events:
+        validators["call_event"].validate(record["value"])
+    final = latest_by_key(events)
+    assert set(final) == {first["event_id"].encode(), second["event_id"].encode()}
+    a, b = final[first["event_id"].encode()], final[second["event_id"].encode()]
+    for event in (a, b):
+        assert sorted(p["name"] for p in event["participants"]) == ["Recep Tayyip Erdoğan", "Vladimir Putin"]
+    assert a["date"] == "2020-07-15"  # "on Wednesday", published Thursday 16 July
+    assert b["date"] == "2020-07-13"  # "on Monday", published Tuesday 14 July
+    assert b["num_articles"] == 2 and b["num_sources"] == 2 and b["version"] == 2
+
+    status, body = worker.get("/metrics")
+    assert status == 200
+    assert "wirestream_articles_enriched_total 3.0" in body
+    assert 'wirestream_call_events_total{change="created"} 2.0' in body
+
+
+BAD_MESSAGES: dict[str, bytes] = {
+    "invalid_json": b'{"body": "unterminated',
+    "invalid_utf8": b'{"body": "caf\xe9 au lait"}',
+    "missing_body": b'{"title": "no body here"}',
+    "empty_body": b'{"body": "   \\n\\t  "}',
+    "wrong_type": b'{"body": "text", "published_at": 20200713}',
+    "invalid_date": b'{"body": "text", "published_at": "2020-13-45"}',
+    "not_an_object": b'["body", "text"]',
+    "body_too_large": orjson.dumps({"body": "x" * 4001}),  # the test worker's limit is 4000 bytes
+}
+
+
+def test_every_raw_message_ends_as_one_enriched_article_or_one_dead_letter(test_settings, start_worker, validators):
+    test_settings = dataclasses.replace(test_settings, max_body_bytes=4000)
+    create_topics(test_settings)
+    worker = start_worker(test_settings)
+    good = [
+        orjson.dumps(
+            {"id": f"good-{i}", "body": f"Routine story number {i} about markets.", "published_at": "2024-05-01"}
+        )
+        for i in range(5)
+    ]
+    messages = [*good[:2], *BAD_MESSAGES.values(), *good[2:]]
+    publish(test_settings, messages)
+
+    total = len(messages)
+    enriched = read_topic(test_settings, test_settings.topic_enriched, until=lambda r: len(r) >= len(good))
+    dead = read_topic(test_settings, test_settings.topic_deadletter, until=lambda r: len(r) >= len(BAD_MESSAGES))
+    assert sorted(r["value"]["id"] for r in enriched) == [f"good-{i}" for i in range(5)]
+    assert len(enriched) + len(dead) == total
+    by_reason = {r["value"]["reason"]: r["value"] for r in dead}
+    assert set(by_reason) == set(BAD_MESSAGES)
+    for reason, letter in by_reason.items():
+        validators["dead_letter"].validate(letter)
+        assert base64.b64decode(letter["original_value_b64"]) == BAD_MESSAGES[reason], reason
+        assert letter["topic"] == test_settings.topic_raw and letter["offset"] is not None
+    assert "published_at" in by_reason["wrong_type"]["error"]
+
+    def counted() -> bool:
+        body = worker.get("/metrics")[1]
+        return all(f'wirestream_deadletters_total{{reason="{r}"}} 1.0' in body for r in BAD_MESSAGES)
+
+    assert wait_until(counted, 15), worker.get("/metrics")[1]
+    assert worker.get("/healthz")[0] == 200

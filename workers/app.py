@@ -1,0 +1,233 @@
+"""The whole topology of the worker, in one file.
+
+    raw ─▶ validate+enrich ─┬─▶ deadletter
+                            └─▶ repartition by blocking key (the canonical participant set)
+                                  └─▶ dedup (table per partition, changelog-backed) ─┬─▶ enriched articles
+                                                                                    └─▶ call events
+
+The agents are a thin shell: the work is in workers.pipeline and workers.dedup (pure functions).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import faust
+import orjson
+from faust.sensors.prometheus import setup_prometheus_sensors
+from faust.web import Request, Response, View
+
+from workers import metrics
+from workers.config import Settings
+from workers.dedup import Coverage, assign, empty_block
+from workers.pipeline import dead_letter, event_payload, finish, validate_and_enrich
+from workers.validate import Rejection
+
+log = logging.getLogger("wirestream")
+
+
+def _coverage_to_json(cov: Coverage) -> dict[str, Any]:
+    return {
+        "article_id": cov.article_id,
+        "source": cov.source,
+        "title": cov.title,
+        "published_at": cov.published_at,
+        "content_hash": cov.content_hash,
+        "signature": cov.signature,
+        "block": cov.block,
+        "participants": list(cov.participants),
+        "day": cov.day.isoformat() if cov.day else None,
+        "confidence": cov.confidence,
+        "medium": cov.medium,
+        "topics": list(cov.topics),
+    }
+
+
+def _coverage_from_json(d: dict[str, Any]) -> Coverage:
+    return Coverage(
+        article_id=d["article_id"],
+        source=d["source"],
+        title=d["title"],
+        published_at=d["published_at"],
+        content_hash=d["content_hash"],
+        signature=d["signature"],
+        block=d["block"],
+        participants=tuple(d["participants"]),
+        day=date.fromisoformat(d["day"]) if d["day"] else None,
+        confidence=d["confidence"],
+        medium=d["medium"],
+        topics=tuple(d["topics"]),
+    )
+
+
+def _broker_urls(servers: str) -> list[str]:
+    return ["kafka://" + s.strip() for s in servers.split(",") if s.strip()]
+
+
+def create_app(settings: Settings) -> faust.App:
+    app = faust.App(
+        settings.app_id,
+        broker=_broker_urls(settings.bootstrap_servers),
+        store="rocksdb://" if settings.store == "rocksdb" else "memory://",
+        datadir=settings.state_dir,
+        processing_guarantee=settings.processing_guarantee,
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication_factor,
+        topic_disable_leader=True,
+        web_bind=settings.web_host,
+        web_host=settings.web_host,
+        web_port=settings.web_port,
+        web_in_thread=False,
+        broker_session_timeout=settings.session_timeout_s,
+        broker_heartbeat_interval=max(1.0, settings.session_timeout_s / 10),
+        broker_rebalance_timeout=settings.session_timeout_s,
+        consumer_auto_offset_reset="earliest",
+        # a dead letter carries the original message base64-encoded: room for the largest accepted input
+        producer_max_request_size=8 * settings.max_body_bytes + 1_048_576,
+        consumer_max_fetch_size=8 * settings.max_body_bytes + 1_048_576,
+        table_cleanup_interval=60.0,
+        key_serializer="raw",
+        value_serializer="raw",
+    )
+    setup_prometheus_sensors(app, pattern="/metrics", registry=metrics.REGISTRY, name_prefix="faust")
+
+    raw = app.topic(settings.topic_raw, key_type=bytes, value_type=bytes, partitions=settings.partitions)
+    deadletters = app.topic(settings.topic_deadletter, key_type=bytes, value_type=bytes, partitions=settings.partitions)
+    enriched = app.topic(settings.topic_enriched, key_type=bytes, value_type=bytes, partitions=settings.partitions)
+    events = app.topic(
+        settings.topic_events, key_type=bytes, value_type=bytes, partitions=settings.partitions, compacting=True
+    )
+    # everything that must be compared meets on one partition: keyed by the participant set
+    by_block = app.topic(
+        f"{settings.app_id}-dedup-repartition",
+        key_type=bytes,
+        value_type=bytes,
+        partitions=settings.partitions,
+        internal=True,
+    )
+    blocks = app.Table("dedup-blocks", partitions=settings.partitions, key_type=bytes, value_type=bytes)
+    live_events: dict[bytes, int] = {}
+
+    @app.agent(raw, name="enrich")
+    async def enrich_agent(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            message = event.message
+            now = datetime.now(UTC)
+            metrics.ARTICLES_CONSUMED.inc()
+            timings: dict[str, float] = {}
+            started = time.perf_counter()
+            result = validate_and_enrich(event.value, now, settings.max_body_bytes, timings)
+            metrics.STAGE_SECONDS.labels("enrich").observe(time.perf_counter() - started)
+            for stage, seconds in timings.items():
+                metrics.STAGE_SECONDS.labels(stage).observe(seconds)
+            if isinstance(result, Rejection):
+                metrics.DEADLETTERS.labels(result.reason).inc()
+                letter = dead_letter(
+                    event.value,
+                    event.key,
+                    result,
+                    topic=message.topic,
+                    partition=message.partition,
+                    offset=message.offset,
+                    now=now,
+                )
+                await deadletters.send(key=event.key, value=orjson.dumps(letter))
+                continue
+            internal = {"payload": result.payload, "coverage": _coverage_to_json(result.coverage)}
+            await by_block.send(key=result.coverage.block.encode(), value=orjson.dumps(internal))
+
+    @app.agent(by_block, name="dedup")
+    async def dedup_agent(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            started = time.perf_counter()
+            data = orjson.loads(event.value)
+            coverage = _coverage_from_json(data["coverage"])
+            stored = blocks.get(event.key)
+            block = orjson.loads(stored) if stored else empty_block()
+            decision = assign(block, coverage, settings.horizon_days)
+            blocks[event.key] = orjson.dumps(block)
+            live_events[event.key] = sum(1 for e in block["events"].values() if e["merged_into"] is None)
+            metrics.LIVE_EVENTS.set(sum(live_events.values()))
+            article = finish(data["payload"], decision)
+            metrics.STAGE_SECONDS.labels("dedup").observe(time.perf_counter() - started)
+            await enriched.send(key=article["id"].encode(), value=orjson.dumps(article))
+            _count_article(article, decision.redelivered)
+            for change in decision.changes:
+                payload = event_payload(change)
+                await events.send(key=change["event_id"].encode(), value=orjson.dumps(payload))
+                _count_event(payload, article)
+
+    @app.timer(interval=5.0)
+    async def measure_lag() -> None:
+        consumer = app.consumer
+        for tp in consumer.assignment():
+            try:
+                end = consumer.highwater(tp)
+            except Exception:  # not yet fetched: no figure rather than a wrong one
+                continue
+            committed = consumer._committed_offset.get(tp)  # Faust keeps no public accessor
+            if end is not None and committed is not None:
+                metrics.CONSUMER_LAG.labels(tp.topic, str(tp.partition)).set(max(0, end - committed))
+        metrics.READY.set(1 if _ready(app) else 0)
+
+    @app.timer(interval=3600.0)
+    async def forget_old_blocks() -> None:
+        # undated non-call blocks are keyed by day and never revisited: drop them past the horizon
+        cutoff = (datetime.now(UTC).date() - timedelta(days=settings.horizon_days)).isoformat()
+        for key in [k for k in list(blocks.keys()) if k.startswith(b"article:") and k[8:18].decode() < cutoff]:
+            del blocks[key]
+
+    @app.page("/healthz")
+    async def healthz(web: View, request: Request) -> Response:
+        return web.json({"status": "alive"})
+
+    @app.page("/readyz")
+    async def readyz(web: View, request: Request) -> Response:
+        ready = _ready(app)
+        metrics.READY.set(1 if ready else 0)
+        return web.json({"ready": ready}, status=200 if ready else 503)
+
+    return app
+
+
+def _ready(app: faust.App) -> bool:
+    try:
+        assigned = bool(app.consumer.assignment())
+    except Exception:
+        return False
+    return assigned and not app.rebalancing and app.tables.recovery.completed.is_set()
+
+
+def _count_article(article: dict[str, Any], redelivered: bool) -> None:
+    metrics.ARTICLES_ENRICHED.inc()
+    if redelivered:
+        return
+    if article["duplicate_of"]:
+        metrics.DUPLICATES.labels("exact").inc()
+    elif article["near_duplicate_of"]:
+        metrics.DUPLICATES.labels("near").inc()
+    if article["call"] is not None:
+        metrics.CALLS_DETECTED.inc()
+    for entity in article["entities"]:
+        metrics.ENTITIES_TAGGED.labels(entity["type"]).inc()
+    for topic in article["topics"]:
+        metrics.TOPICS_TAGGED.labels(topic["id"].split("-")[0]).inc()
+
+
+def _count_event(payload: dict[str, Any], article: dict[str, Any]) -> None:
+    if payload["merged_into"]:
+        metrics.CALL_EVENTS.labels("merged").inc()
+        return
+    if payload["version"] == 1:
+        metrics.CALL_EVENTS.labels("created").inc()
+    else:
+        metrics.CALL_EVENTS.labels("updated").inc()
+        if payload["event_id"] == article["event_id"]:
+            metrics.DUPLICATES.labels("same_call").inc()
+    now = time.time()
+    for since, stamp in (("published", article["published_at"]), ("ingested", article["ingested_at"])):
+        ts = datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+        metrics.FRESHNESS_SECONDS.labels(since).observe(max(0.0, now - ts))

@@ -1,0 +1,250 @@
+"""The `wirestream` command: worker, topics create, publish, tail, process, broker, demo."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+import orjson
+
+from workers.config import Settings
+
+DEMO_DIR = Path(__file__).parent / "demo"
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    try:
+        return Settings.load(args)
+    except ValueError as exc:
+        sys.exit(f"wirestream: configuration error: {exc}")
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    import faust  # imported here: the other commands start fast without it
+
+    from workers.app import create_app
+
+    settings = _settings(args)
+    app = create_app(settings)
+    worker = faust.Worker(app, loglevel=settings.log_level, quiet=True)
+    worker.execute_from_commandline()
+    return 0
+
+
+def cmd_topics(args: argparse.Namespace) -> int:
+    from workers.kafka_tools import create_topics
+
+    for name, state in create_topics(_settings(args)).items():
+        print(f"{name}: {state}")
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from workers.kafka_tools import publish, read_messages
+
+    settings = _settings(args)
+    count = publish(settings, read_messages(args.files), args.topic)
+    print(f"published {count} messages to {args.topic or settings.topic_raw}", file=sys.stderr)
+    return 0
+
+
+def cmd_tail(args: argparse.Namespace) -> int:
+    from workers.kafka_tools import tail
+
+    settings = _settings(args)
+    topic = settings.topics.get(args.topic, args.topic)
+    with contextlib.suppress(KeyboardInterrupt):
+        tail(settings, topic, follow=not args.no_follow)
+    return 0
+
+
+def cmd_process(args: argparse.Namespace) -> int:
+    from workers.pipeline import process_lines
+
+    counts = {"enriched": 0, "event": 0, "deadletter": 0}
+    events_out = open(args.events, "wb") if args.events else None  # noqa: SIM115
+    dead_out = open(args.deadletters, "wb") if args.deadletters else None  # noqa: SIM115
+    with open(args.input, "rb") as src, open(args.output, "wb") as out:
+        for kind, payload in process_lines(src, max_body_bytes=args.max_body_bytes):
+            counts[kind] += 1
+            target = {"enriched": out, "event": events_out, "deadletter": dead_out}[kind]
+            if target is not None:
+                target.write(orjson.dumps(payload) + b"\n")
+    for fh in (events_out, dead_out):
+        if fh:
+            fh.close()
+    print(f"enriched={counts['enriched']} events={counts['event']} deadletter={counts['deadletter']}", file=sys.stderr)
+    return 0
+
+
+def cmd_broker(args: argparse.Namespace) -> int:
+    from workers.broker import EmbeddedBroker
+
+    broker = EmbeddedBroker(args.host, args.port).start()
+    print(f"Tansu broker listening on {broker.bootstrap} (memory storage); Ctrl-C stops it", flush=True)
+    try:
+        assert broker.process is not None
+        broker.process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        broker.stop()
+    return 0
+
+
+def _describe(event: dict) -> str:
+    people = " — ".join(p["name"] for p in event["participants"])
+    state = (
+        f"merged into {event['merged_into']}"
+        if event.get("merged_into")
+        else (f"{event['num_articles']} article(s) from {event['num_sources']} source(s)")
+    )
+    return (
+        f"call event {event['event_id']} v{event['version']}: {people} on {event['date']} "
+        f"({event['medium']}, date confidence {event['date_confidence']}); topics: "
+        f"{', '.join(event['topics']) or '-'}; {state}"
+    )
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The embedded default: broker, topics, worker, the seed articles, the call events, /metrics."""
+    from workers.broker import EmbeddedBroker, free_port
+    from workers.kafka_tools import consume, create_topics, publish, read_messages, wait_for
+
+    workdir = Path(tempfile.mkdtemp(prefix="wirestream-demo-"))
+    broker = EmbeddedBroker(log_path=workdir / "broker.log").start()
+    web_port = args.web_port or free_port()
+    env = {
+        **os.environ,
+        "WIRESTREAM_BOOTSTRAP_SERVERS": broker.bootstrap,
+        "WIRESTREAM_WEB_PORT": str(web_port),
+        "WIRESTREAM_STATE_DIR": str(workdir / "state"),
+        "WIRESTREAM_STORE": "memory",
+        "WIRESTREAM_SESSION_TIMEOUT_S": "10",
+        "WIRESTREAM_PARTITIONS": "2",
+    }
+    settings = Settings.load(environ=env)
+    print(f"broker: Tansu on {broker.bootstrap} (log {workdir / 'broker.log'})", flush=True)
+    worker = None
+    try:
+        for name, state in create_topics(settings).items():
+            print(f"topic {name}: {state}", flush=True)
+        worker_log = open(workdir / "worker.log", "wb")  # noqa: SIM115
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "workers.cli", "worker"],
+            env=env,
+            stdout=worker_log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        ready_url = f"http://{settings.web_host}:{web_port}/readyz"
+        print(f"worker: starting (log {workdir / 'worker.log'}), waiting for {ready_url}", flush=True)
+        if not wait_for(lambda: _http_ok(ready_url) or worker.poll() is not None, timeout=120):
+            print("worker did not become ready within 120 s", file=sys.stderr)
+            return 1
+        if worker.poll() is not None:
+            print(f"worker exited with {worker.returncode}; see {workdir / 'worker.log'}", file=sys.stderr)
+            return 1
+        seeds = sorted(str(p) for p in DEMO_DIR.glob("*.txt"))
+        print(f"published {publish(settings, read_messages(seeds))} seed articles", flush=True)
+        print(
+            f"metrics: http://{settings.web_host}:{web_port}/metrics — call events follow; Ctrl-C stops\n", flush=True
+        )
+        for _key, value in consume(settings, settings.topic_events, follow=True):
+            if value:
+                event = orjson.loads(value)
+                print(_describe(event), flush=True)
+                print(orjson.dumps(event, option=orjson.OPT_INDENT_2).decode(), flush=True)
+    except KeyboardInterrupt:
+        print("\nstopping", flush=True)
+    finally:
+        if worker is not None and worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGTERM)
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+        broker.stop()
+    return 0
+
+
+def _http_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wirestream", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("worker", help="run the Faust worker")
+    Settings.add_arguments(p)
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("topics", help="manage topics")
+    topics_sub = p.add_subparsers(dest="action", required=True)
+    p = topics_sub.add_parser("create", help="create the four topics (idempotent)")
+    Settings.add_arguments(
+        p,
+        only=(
+            "bootstrap_servers",
+            "partitions",
+            "replication_factor",
+            "topic_raw",
+            "topic_enriched",
+            "topic_events",
+            "topic_deadletter",
+        ),
+    )
+    p.set_defaults(func=cmd_topics)
+
+    p = sub.add_parser("publish", help="publish JSONL raw articles or plain-text files to the raw topic")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--topic", default=None, help="another topic than the raw one")
+    Settings.add_arguments(p, only=("bootstrap_servers", "topic_raw"))
+    p.set_defaults(func=cmd_publish)
+
+    p = sub.add_parser("tail", help="print a topic's records, pretty, and follow it")
+    p.add_argument("topic", help="a topic name, or raw|enriched|events|deadletter")
+    p.add_argument("--no-follow", action="store_true", help="stop after 5 s without records")
+    Settings.add_arguments(
+        p, only=("bootstrap_servers", "topic_raw", "topic_enriched", "topic_events", "topic_deadletter")
+    )
+    p.set_defaults(func=cmd_tail)
+
+    p = sub.add_parser("process", help="batch replay through the same pipeline, no broker")
+    p.add_argument("--input", required=True, help="raw articles, JSONL")
+    p.add_argument("--output", required=True, help="enriched articles, JSONL, in input order")
+    p.add_argument("--events", help="also write the final call events here (JSONL)")
+    p.add_argument("--deadletters", help="also write dead letters here (JSONL)")
+    p.add_argument("--max-body-bytes", type=int, default=Settings.max_body_bytes)
+    p.set_defaults(func=cmd_process)
+
+    p = sub.add_parser("broker", help="run the embedded Tansu broker on loopback")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=9092)
+    p.set_defaults(func=cmd_broker)
+
+    p = sub.add_parser("demo", help="what `make run` does: broker, worker, seeds, call events")
+    p.add_argument("--web-port", type=int, default=0)
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

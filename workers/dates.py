@@ -1,0 +1,108 @@
+"""Temporal expressions ("on Wednesday", "late Monday", "yesterday", "on July 13", "13 July 2020",
+"13 июля", "2020年7月13日") found in text and resolved against the publication date."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+
+from workers.kb import load_lexicon
+from workers.matcher import Matcher
+
+RELATIVE_KEYS = {"today": 0, "yesterday": 1, "day_before_yesterday": 2}
+_DAY_BEFORE = re.compile(r"(\d{1,2})(?:st|nd|rd|th|\.|-?го|-?ого|er|eme|º|ª)?\s*(?:de\s+|of\s+|d'\s*)?$")
+_DAY_AFTER = re.compile(r"^\s*(\d{1,2})(?:st|nd|rd|th)?\b(?:\s*,?\s*(\d{4})\b)?")
+_YEAR_AFTER = re.compile(r"^\s*,?\s*(?:de\s+|del\s+|of\s+)?(\d{4})\b")
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_NUMERIC = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
+_CJK = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+@dataclass(frozen=True, slots=True)
+class TemporalExpr:
+    start: int
+    end: int
+    kind: str  # explicit | weekday | relative
+    day: date
+
+
+@cache
+def _matchers() -> tuple[Matcher, Matcher, Matcher]:
+    weekdays, months, relative = Matcher(), Matcher(), Matcher()
+    for lang in load_lexicon().values():
+        for index, forms in enumerate(lang.get("weekdays", [])):
+            for form in forms:
+                weekdays.add(form, index)
+        for index, forms in enumerate(lang.get("months", [])):
+            for form in forms:
+                months.add(form.rstrip("."), index + 1)
+        for key, offset in RELATIVE_KEYS.items():
+            for form in lang.get(key, []):
+                relative.add(form, offset)
+    for m in (weekdays, months, relative):
+        m.build()
+    return weekdays, months, relative
+
+
+def resolve_weekday(weekday: int, published: date) -> date:
+    """The most recent such weekday on or before publication; the day after publication counts as a
+    time-zone skew ("on Wednesday" in a Wednesday-morning article stamped Tuesday UTC), not last week."""
+    back = (published.weekday() - weekday) % 7
+    return published + timedelta(days=1) if back == 6 else published - timedelta(days=back)
+
+
+def resolve_day_month(day: int, month: int, year: int | None, published: date) -> date | None:
+    try:
+        if year is not None:
+            return date(year, month, day)
+        found = date(published.year, month, day)
+        if found > published + timedelta(days=1):
+            found = date(published.year - 1, month, day)
+        return found
+    except ValueError:
+        return None
+
+
+def find_dates(folded: str, published: date) -> list[TemporalExpr]:
+    """Every temporal expression in the folded text, resolved; in text order."""
+    weekdays, months, relative = _matchers()
+    found: list[TemporalExpr] = []
+    for hit in weekdays.find(folded):
+        found.append(TemporalExpr(hit.start, hit.end, "weekday", resolve_weekday(int(hit.value), published)))
+    for hit in relative.find(folded):
+        found.append(TemporalExpr(hit.start, hit.end, "relative", published - timedelta(days=int(hit.value))))
+    for hit in months.find(folded):
+        month = int(hit.value)
+        before = _DAY_BEFORE.search(folded[max(0, hit.start - 14) : hit.start])
+        after = _DAY_AFTER.match(folded[hit.end : hit.end + 16])
+        year_after = _YEAR_AFTER.match(folded[hit.end : hit.end + 12])
+        if before:
+            year = int(year_after.group(1)) if year_after else None
+            start, end = hit.start - len(before.group(0)), hit.end + (year_after.end() if year_after else 0)
+            day = resolve_day_month(int(before.group(1)), month, year, published)
+        elif after:
+            year = int(after.group(2)) if after.group(2) else None
+            start, end = hit.start, hit.end + after.end()
+            day = resolve_day_month(int(after.group(1)), month, year, published)
+        else:
+            continue
+        if day is not None:
+            found.append(TemporalExpr(start, end, "explicit", day))
+    for m in _ISO.finditer(folded):
+        day = resolve_day_month(int(m.group(3)), int(m.group(2)), int(m.group(1)), published)
+        if day:
+            found.append(TemporalExpr(m.start(), m.end(), "explicit", day))
+    for m in _NUMERIC.finditer(folded):
+        a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        day = resolve_day_month(a, b, year, published) or resolve_day_month(b, a, year, published)
+        if day:
+            found.append(TemporalExpr(m.start(), m.end(), "explicit", day))
+    for m in _CJK.finditer(folded):
+        year = int(m.group(1)) if m.group(1) else None
+        day = resolve_day_month(int(m.group(3)), int(m.group(2)), year, published)
+        if day:
+            found.append(TemporalExpr(m.start(), m.end(), "explicit", day))
+    found.sort(key=lambda t: t.start)
+    return found

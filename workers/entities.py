@@ -1,0 +1,165 @@
+"""Entity linking: names, surnames, countries, demonyms, places and organisations, and roles such as
+"his Turkish counterpart" resolved to the office holder on the article's date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from workers.kb import KnowledgeBase, NameRef, lexicon_matcher, load_kb
+from workers.matcher import Hit
+
+ROLE_KEYS = (
+    "president",
+    "prime_minister",
+    "chancellor",
+    "foreign_minister",
+    "king",
+    "crown_prince",
+    "emir",
+    "leader",
+    "counterpart",
+)
+# how far (characters) a country word may stand from its role word: "Turkish counterpart",
+# "President of the Republic of Turkey", "Rusya Devlet Başkanı"
+ROLE_WINDOW_BEFORE = 30
+ROLE_WINDOW_AFTER = 30
+APPOSITION_GAP = 3  # characters between a role and the name it introduces ("president, Putin")
+# Latin-script languages whose names take case endings ("Putyinnal", "Putina")
+INFLECTING_LATIN = frozenset(
+    {
+        "hu",
+        "pl",
+        "cs",
+        "sk",
+        "hr",
+        "sr",
+        "bs",
+        "sl",
+        "fi",
+        "et",
+        "lt",
+        "lv",
+        "ro",
+        "tr",
+        "az",
+        "de",
+        "sq",
+        "uz",
+        "kk",
+        "tk",
+        "ms",
+        "id",
+        "tl",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    entity_id: str
+    start: int
+    end: int
+    kind: str  # name | surname | country | demonym | place | org | role
+
+
+@dataclass(frozen=True, slots=True)
+class EntityTag:
+    id: str
+    name: str
+    type: str
+    country: str | None
+    mentions: int
+    first_offset: int
+
+
+def _choose(kb: KnowledgeBase, hits: list[Hit], day: date, full_names: set[str]) -> NameRef | None:
+    """One meaning for a span that several entities share."""
+    by_entity: dict[str, NameRef] = {}
+    for h in hits:  # several spellings of one name fold to one key: one meaning per entity
+        by_entity.setdefault(h.value.entity_id, h.value)  # type: ignore[attr-defined]
+    refs = list(by_entity.values())
+    if len(refs) == 1:
+        return None if refs[0].kind == "surname_ambiguous" and refs[0].entity_id not in full_names else refs[0]
+    people = [r for r in refs if kb.entities[r.entity_id].type == "person"]
+    if people:
+        named = [r for r in people if r.entity_id in full_names]
+        if len(named) == 1:
+            return named[0]
+        serving = [r for r in people if kb.entities[r.entity_id].office_on(day)]
+        if len(serving) == 1:
+            return serving[0]
+        return None
+    return sorted(refs, key=lambda r: r.entity_id)[0]
+
+
+def link(folded: str, original: str, day: date, language: str | None) -> list[Mention]:
+    """Every entity mention in the text, roles resolved, in text order."""
+    kb = load_kb()
+    hits = kb.names.find(folded, original, inflecting_latin=language in INFLECTING_LATIN)
+    spans: dict[tuple[int, int], list[Hit]] = {}
+    for hit in hits:
+        spans.setdefault((hit.start, hit.end), []).append(hit)
+    full_names = {h.value.entity_id for h in hits if h.value.kind == "name"}  # type: ignore[attr-defined]
+    mentions: list[Mention] = []
+    for (start, end), group in spans.items():
+        ref = _choose(kb, group, day, full_names)
+        if ref is not None:
+            kind = "surname" if ref.kind == "surname_ambiguous" else ref.kind
+            mentions.append(Mention(ref.entity_id, start, end, kind))
+    mentions.extend(_resolve_roles(kb, folded, mentions, day))
+    mentions.sort(key=lambda m: (m.start, m.end))
+    return mentions
+
+
+def _resolve_roles(kb: KnowledgeBase, folded: str, mentions: list[Mention], day: date) -> list[Mention]:
+    countries = [m for m in mentions if m.kind in ("country", "demonym")]
+    if not countries:
+        return []
+    roles = lexicon_matcher(ROLE_KEYS).find(folded)
+    has_fm = any(r.value == "foreign_minister" for r in roles)
+    taken = {(m.start, m.end) for m in mentions}
+    named_at = [m.start for m in mentions if m.kind in ("name", "surname")]
+    found: list[Mention] = []
+    for role in roles:
+        if (role.start, role.end) in taken:
+            continue
+        if any(0 <= start - role.end <= APPOSITION_GAP for start in named_at):
+            continue  # "Turkish President Recep Tayyip Erdoğan": the name that follows says who
+        near = [
+            c
+            for c in countries
+            if role.start - ROLE_WINDOW_BEFORE <= c.end <= role.start
+            or role.end <= c.start <= role.end + ROLE_WINDOW_AFTER
+        ]
+        if not near:
+            continue
+        country_mention = min(near, key=lambda c: min(abs(role.start - c.end), abs(c.start - role.end)))
+        code = kb.entities[country_mention.entity_id].country or ""
+        key = str(role.value)
+        if key == "counterpart":
+            key = "foreign_minister" if has_fm else "leader"
+        holders = kb.holders(code, key, day)
+        if key == "president" and not holders:
+            holders = kb.holders(code, "leader", day)
+        if len(holders) == 1:
+            found.append(
+                Mention(
+                    holders[0].id, min(role.start, country_mention.start), max(role.end, country_mention.end), "role"
+                )
+            )
+    return found
+
+
+def summarise(mentions: list[Mention]) -> list[EntityTag]:
+    kb = load_kb()
+    counts: dict[str, list[int]] = {}
+    for m in mentions:
+        entry = counts.setdefault(m.entity_id, [0, m.start])
+        entry[0] += 1
+    tags = []
+    for eid, (count, first) in counts.items():
+        e = kb.entities[eid]
+        tags.append(EntityTag(eid, e.name, e.type, e.country, count, first))
+    tags.sort(key=lambda t: t.first_offset)
+    return tags

@@ -1,0 +1,244 @@
+"""The knowledge base shipped with the package: people with offices and tenures, countries,
+places, organisations and groups, and the lexicon of calls and dates. Format: workers/kb/README.md.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import pycountry
+
+from workers.matcher import Matcher
+from workers.textnorm import fold
+
+# WIRESTREAM_KB_DIR points at another knowledge base of the same format (extend or replace the shipped one)
+KB_DIR = Path(os.environ.get("WIRESTREAM_KB_DIR") or Path(__file__).parent / "kb")
+# pycountry's translations of country names, for the languages the lexicon covers
+COUNTRY_NAME_LANGUAGES = (
+    "ru",
+    "uk",
+    "tr",
+    "ar",
+    "fa",
+    "he",
+    "fr",
+    "de",
+    "es",
+    "pt",
+    "it",
+    "pl",
+    "hu",
+    "el",
+    "zh_CN",
+    "ja",
+    "ko",
+    "hi",
+    "id",
+    "ms",
+    "nl",
+    "ro",
+    "sr",
+    "az",
+    "hy",
+    "ka",
+    "kk",
+    "bg",
+    "cs",
+    "sv",
+    "vi",
+    "th",
+    "bn",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Office:
+    role: str
+    country: str
+    start: date
+    end: date | None
+    leader: bool = False
+
+    def held_on(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    id: str
+    name: str
+    type: str  # person | country | city | place | organisation | group | government
+    country: str | None = None
+    offices: tuple[Office, ...] = ()
+
+    def office_on(self, day: date) -> Office | None:
+        held = [o for o in self.offices if o.held_on(day)]
+        if not held:
+            return None
+        return max(held, key=lambda o: (o.leader, o.start))
+
+
+@dataclass(frozen=True, slots=True)
+class NameRef:
+    """What a matched name stands for."""
+
+    entity_id: str
+    kind: str  # name | surname | country | demonym | place | org
+
+
+@dataclass
+class KnowledgeBase:
+    entities: dict[str, Entity] = field(default_factory=dict)
+    names: Matcher = field(default_factory=Matcher)
+    by_country_role: dict[tuple[str, str], list[tuple[Office, str]]] = field(default_factory=dict)
+    country_ids: dict[str, str] = field(default_factory=dict)  # ISO alpha-2 -> entity id
+    by_name: dict[str, str] = field(default_factory=dict)  # folded canonical name -> entity id
+
+    def holders(self, country: str, role: str, day: date) -> list[Entity]:
+        """Who held `role` ("leader" for the country's executive head) in `country` on `day`."""
+        if role == "leader":
+            found = [
+                self.entities[pid]
+                for offices in (v for (c, _), v in self.by_country_role.items() if c == country)
+                for office, pid in offices
+                if office.leader and office.held_on(day)
+            ]
+        else:
+            found = [
+                self.entities[pid]
+                for office, pid in self.by_country_role.get((country, role), ())
+                if office.held_on(day)
+            ]
+        return sorted(set(found), key=lambda e: e.id)
+
+    def lookup(self, name: str) -> Entity | None:
+        eid = self.by_name.get(" ".join(fold(name).split()))
+        return self.entities.get(eid) if eid else None
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _load_toml(name: str) -> dict:
+    path = KB_DIR / name
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def _add_people(kb: KnowledgeBase, people: list[dict]) -> None:
+    for row in people:
+        offices = tuple(
+            Office(
+                role=o["role"],
+                country=o.get("country", row.get("country", "")),
+                start=date.fromisoformat(o["start"]),
+                end=_day(o.get("end")),
+                leader=bool(o.get("leader", False)),
+            )
+            for o in row.get("offices", [])
+        )
+        person = Entity(row["id"], row["name"], "person", row.get("country"), offices)
+        kb.entities[person.id] = person
+        kb.by_name.setdefault(fold(person.name), person.id)
+        ambiguous = {fold(s) for s in row.get("ambiguous_surnames", [])}
+        for name in [row["name"], *row.get("names", [])]:
+            kb.names.add(name, NameRef(person.id, "name"), case="title", inflect=True)
+        for surname in row.get("surnames", []):
+            kind = "surname_ambiguous" if fold(surname) in ambiguous else "surname"
+            kb.names.add(surname, NameRef(person.id, kind), case="title", inflect=True)
+        for office in offices:
+            kb.by_country_role.setdefault((office.country, office.role), []).append((office, person.id))
+
+
+def _country_translations() -> dict[str, set[str]]:
+    names: dict[str, set[str]] = {}
+    for lang in COUNTRY_NAME_LANGUAGES:
+        try:
+            tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+        except OSError:
+            continue
+        for country in pycountry.countries:
+            for attr in ("name", "common_name"):
+                english = getattr(country, attr, None)
+                if english:
+                    local = tr.gettext(english)
+                    if local != english:
+                        names.setdefault(country.alpha_2, set()).add(local)
+    return names
+
+
+def _add_countries(kb: KnowledgeBase, extra: dict[str, dict]) -> None:
+    translations = _country_translations()
+    for country in pycountry.countries:
+        code = country.alpha_2
+        info = extra.get(code, {})
+        common = getattr(country, "common_name", None) or country.name
+        entity = Entity(info.get("qid") or f"country-{code.lower()}", common, "country", code)
+        kb.entities[entity.id] = entity
+        kb.country_ids[code] = entity.id
+        kb.by_name.setdefault(fold(common), entity.id)
+        ref = NameRef(entity.id, "country")
+        official = getattr(country, "official_name", None)
+        for name in {country.name, common, official, *translations.get(code, ()), *info.get("names", [])}:
+            if name and "," not in name:
+                kb.names.add(name, ref, case="title" if name[:1].isalpha() else "", inflect=True)
+        for demonym in info.get("demonyms", []):
+            # demonyms are lower-case in most languages ("turc", "турецкий"): no case rule
+            kb.names.add(demonym, NameRef(entity.id, "demonym"), inflect=True)
+
+
+def _add_named(kb: KnowledgeBase, rows: list[dict], default_type: str, kind: str) -> None:
+    for row in rows:
+        if row.get("ambiguous"):
+            continue
+        etype = {
+            "capital": "city",
+            "city": "city",
+            "organisation": "organisation",
+            "group": "group",
+            "government": "government",
+        }.get(row.get("kind", ""), default_type)
+        entity = Entity(row["id"], row["name"], etype, row.get("country") or None)
+        kb.entities[entity.id] = entity
+        kb.by_name.setdefault(fold(entity.name), entity.id)
+        exact = set(row.get("case_sensitive", []))
+        for name in [row["name"], *row.get("names", [])]:
+            kb.names.add(name, NameRef(entity.id, kind), case="exact" if name in exact else "title", inflect=True)
+
+
+@cache
+def load_kb() -> KnowledgeBase:
+    kb = KnowledgeBase()
+    _add_countries(kb, _load_toml("countries.toml"))
+    _add_named(kb, _load_toml("places.toml").get("place", []), "place", "place")
+    _add_named(kb, _load_toml("orgs.toml").get("org", []), "organisation", "org")
+    # people last: where a person's name is also a place or org name, both stay and context decides
+    _add_people(kb, _load_toml("people.toml").get("person", []))
+    kb.names.build()
+    return kb
+
+
+@cache
+def load_lexicon() -> dict[str, dict]:
+    return _load_toml("lexicon.toml")
+
+
+@cache
+def lexicon_matcher(keys: tuple[str, ...]) -> Matcher:
+    """One matcher over the given lexicon keys of every language; a hit's value is its key."""
+    matcher = Matcher()
+    for lang in load_lexicon().values():
+        for key in keys:
+            for pattern in lang.get(key, []):
+                matcher.add(pattern, key)
+    matcher.build()
+    return matcher

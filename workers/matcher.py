@@ -1,0 +1,138 @@
+"""Multi-pattern matching over folded text (Aho-Corasick), with word-boundary and case rules.
+
+Used by entity linking, the call/date lexicon and topic tagging: one automaton per use, built once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+import ahocorasick
+
+from workers.textnorm import fold, is_inflecting_script, is_unspaced_script, is_word_char
+
+# Case endings that Latin-script inflecting languages (hu, pl, cs, sk, hr, sr, sl, fi, de, lt, lv, ro,
+# tr without apostrophe) put on proper names: "Putyinnal", "Putina", "Erdoğanem", "Bidennel", "Putins".
+LATIN_NAME_SUFFIXES = frozenset(
+    (
+        "a u e y i o em om ie iem owi ovi ovu ovem ja ju jem s es is ot et t "
+        "nak nek nal nel val vel tal tel hoz hez rol tol bol ban ben ba be on en ra re nn nnal nnel "
+        "ga gal gel ile la le in un nin nun yla yle"
+    ).split()
+)
+MAX_SCRIPT_ENDING = 4  # letters a Cyrillic/Greek/Arabic/Indic name may carry as a case ending or particle
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    value: Hashable
+    prefix: bool = False  # pattern ended with '*': any word ending may follow
+    case: str = ""  # "" any case; "title": original starts upper-case; "exact": original equals `surface`
+    surface: str = ""  # the pattern as written, for case checks
+    inflect: bool = False  # a proper name: may take a case ending in inflecting languages
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    start: int
+    end: int
+    value: Hashable
+    text: str  # the matched folded text
+
+
+class Matcher:
+    def __init__(self) -> None:
+        self._automaton = ahocorasick.Automaton()
+        self._rules: dict[str, list[Rule]] = {}
+        self._built = False
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def add(self, pattern: str, value: Hashable, *, case: str = "", inflect: bool = False) -> None:
+        prefix = pattern.endswith("*")
+        surface = pattern.rstrip("*").strip()
+        key = " ".join(fold(surface).split())
+        if len(key) < 2:
+            return
+        rules = self._rules.setdefault(key, [])
+        rule = Rule(value, prefix, case, surface if case == "exact" else "", inflect)
+        if rule not in rules:  # one spelling per meaning: "President"/"président" fold to one key
+            rules.append(rule)
+        self._built = False
+
+    def build(self) -> None:
+        self._automaton = ahocorasick.Automaton()
+        for key, rules in self._rules.items():
+            self._automaton.add_word(key, (key, tuple(rules)))
+        if self._rules:
+            self._automaton.make_automaton()
+        self._built = True
+
+    def find(self, folded: str, original: str | None = None, *, inflecting_latin: bool = False) -> list[Hit]:
+        """Longest non-overlapping matches that respect word boundaries and case rules."""
+        if not self._built:
+            self.build()
+        if not self._rules:
+            return []
+        n = len(folded)
+        candidates: list[Hit] = []
+        for last, (key, rules) in self._automaton.iter(folded):
+            start = last - len(key) + 1
+            end = last + 1
+            if start > 0 and is_word_char(folded[start - 1]) and not is_unspaced_script(key[0]):
+                continue
+            word_end = end
+            while word_end < n and is_word_char(folded[word_end]):
+                word_end += 1
+            ending = folded[end:word_end]
+            for rule in rules:
+                stop = _accept_end(rule, key, ending, end, word_end, inflecting_latin)
+                if stop < 0 or not _case_ok(rule, original, start, end):
+                    continue
+                candidates.append(Hit(start, stop, rule.value, key))
+        return _longest_first(candidates)
+
+
+def _accept_end(rule: Rule, key: str, ending: str, end: int, word_end: int, inflecting_latin: bool) -> int:
+    """Where the match ends, or -1 when the word goes on in a way the rule does not allow."""
+    if not ending or is_unspaced_script(key[-1]):
+        return end
+    if rule.prefix:
+        return word_end
+    if rule.inflect and (
+        (is_inflecting_script(key[-1]) and len(ending) <= MAX_SCRIPT_ENDING)
+        or (inflecting_latin and len(key) >= 4 and ending in LATIN_NAME_SUFFIXES)
+    ):
+        return word_end
+    return -1
+
+
+def _case_ok(rule: Rule, original: str | None, start: int, end: int) -> bool:
+    if not rule.case or original is None or len(original) < end:
+        return True
+    seen = original[start:end]
+    if rule.case == "exact":  # surface is kept for exact rules only
+        return seen == rule.surface
+    first = seen[:1]
+    return not first.isalpha() or first.isupper() or first == first.upper()
+
+
+def _longest_first(candidates: list[Hit]) -> list[Hit]:
+    if len(candidates) <= 1:
+        return candidates
+    candidates.sort(key=lambda h: (-(h.end - h.start), h.start))
+    taken: list[Hit] = []
+    used: list[tuple[int, int]] = []
+    for hit in candidates:
+        # an overlap is dropped, except the same span with another value (an ambiguous name):
+        # both stay for the caller to disambiguate
+        if any(hit.start < e and s < hit.end for s, e in used) and not any(
+            hit.start == t.start and hit.end == t.end for t in taken
+        ):
+            continue
+        taken.append(hit)
+        used.append((hit.start, hit.end))
+    taken.sort(key=lambda h: h.start)
+    return taken

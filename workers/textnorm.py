@@ -1,0 +1,130 @@
+"""Text folding shared by the knowledge base, the lexicons and the articles.
+
+Folding is length-preserving for almost all text (one code point in, one out) so match offsets in
+the folded text are offsets in the original; the rare text where it is not (standalone combining
+marks such as Arabic harakat) gets an explicit offset map.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+# Punctuation variants that news text mixes freely; folded to their ASCII forms.
+_PUNCT = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u02bc": "'",
+    "\u02b9": "'",
+    "\u00b4": "'",
+    "`": "'",
+    "\u2032": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2212": "-",
+    "\u00a0": " ",
+    "\u2007": " ",
+    "\u202f": " ",
+    "\u2009": " ",
+    "\u200a": " ",
+    "\u0131": "i",  # Turkish dotless i: "Cumhurbaşkanı" and "Cumhurbaskani" must meet
+    "\u03c2": "\u03c3",  # Greek final sigma
+    "\u0640": "",  # Arabic tatweel (elongation)
+    "\u06cc": "\u064a",  # Persian yeh and kaf written either way: one form for matching
+    "\u06a9": "\u0643",
+    "\u0649": "\u064a",  # alef maksura, often typed for yeh
+    "\u0623": "\u0627",
+    "\u0625": "\u0627",
+    "\u0622": "\u0627",  # hamza-carrying alefs
+    "\t": " ",
+    "\r": " ",  # newlines stay: they end sentences
+}
+
+
+class _FoldTable(dict):
+    """A str.translate table that computes and caches the fold of each code point on first use."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch in _PUNCT:
+            out = _PUNCT[ch]
+        else:
+            decomposed = unicodedata.normalize("NFKD", ch)
+            stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+            out = stripped.lower() if stripped else ""
+            if len(out) > 1:
+                # keep one code point per input where the fold would expand ("ﬁ", "İ"): offsets stay exact
+                low = ch.lower()
+                out = low if len(low) == 1 else out[0]
+        self[code] = out
+        return out
+
+
+_TABLE = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, punctuation-normalised form used for every match."""
+    return text.translate(_TABLE)
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
+    """Fold text; when folding dropped characters, also return folded-index -> original-index."""
+    folded = text.translate(_TABLE)
+    if len(folded) == len(text):
+        return folded, None
+    mapping: list[int] = []
+    for i, ch in enumerate(text):
+        mapping.extend([i] * len(_TABLE[ord(ch)]))
+    return folded, mapping
+
+
+_WS = re.compile(r"\s+")
+
+
+def content_hash(text: str) -> str:
+    """Hash of the folded, whitespace-collapsed text: equal for copies that differ only in layout/case."""
+    normal = _WS.sub(" ", fold(text)).strip()
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:32]
+
+
+def is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+# Scripts written without spaces between words: patterns match as plain substrings there.
+def is_unspaced_script(ch: str) -> bool:
+    code = ord(ch)
+    return (
+        0x3040 <= code <= 0x30FF  # kana
+        or 0x3400 <= code <= 0x9FFF  # CJK
+        or 0xF900 <= code <= 0xFAFF
+        or 0x0E00 <= code <= 0x0E7F  # Thai
+        or 0xAC00 <= code <= 0xD7AF  # Hangul syllables (particles attach to names)
+    )
+
+
+def is_inflecting_script(ch: str) -> bool:
+    """Cyrillic, Greek, Armenian, Georgian, Indic, Arabic: names take case endings or particles."""
+    code = ord(ch)
+    return (
+        0x0370 <= code <= 0x03FF
+        or 0x0400 <= code <= 0x052F
+        or 0x0530 <= code <= 0x058F
+        or (0x0600 <= code <= 0x06FF or 0x0900 <= code <= 0x0DFF or 0x10A0 <= code <= 0x10FF)
+    )
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
