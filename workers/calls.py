@@ -14,7 +14,15 @@ from workers.entities import Mention
 from workers.kb import lexicon_matcher, load_kb
 from workers.matcher import Matcher
 
-CUE_KEYS = ("call", "video", "meeting", "planned", "past_reference")
+CUE_KEYS = ("call", "video", "meeting", "planned", "past_reference", "talk")
+REPORTING_WINDOW_DAYS = 7  # a call is reported within a week; older dates in the text are other events
+# "call"/"calls" as a noun; "call for", "call on" and "called" are something else
+_CALL_NOUN = re.compile(r"(?<![-\w])calls?\b(?!\s+(?:for|on|upon|off|out|up|to|in|it|him|her|them)\b)")
+# a date right after a reporting verb dates the statement, not necessarily the call
+_STATEMENT_DATE = re.compile(
+    r"\b(?:said|says|announced|reported|told \w+|statement|added|noted|tweeted|wrote|posted|confirmed|stated)"
+    r"(?:\s+(?:on|late|early|in a statement))?\s*[,(]?\s*$"
+)
 MULTIPARTY = Matcher()
 for _cue in (
     "trilateral",
@@ -103,9 +111,22 @@ def sentences(text: str) -> list[tuple[int, int]]:
 class _Sentence:
     start: int
     end: int
-    cues: set[str]
-    call_at: int  # offset of the first call cue, -1 if none
+    cues: set[str]  # lexicon keys seen: call, video, meeting, planned, past_reference, talk
+    call_at: int  # offset of the first call cue (strong, or weak when no strong one), -1 if none
     people: list[Mention]
+    call_noun: bool  # "call"/"calls" as a noun: "in a two-hour call", "the call lasted"
+
+    @property
+    def strong(self) -> bool:
+        return bool(self.cues & {"call", "video"})
+
+    @property
+    def reporting(self) -> bool:
+        """Could report the call itself: not a plan, not a background mention of an older call."""
+        return "planned" not in self.cues and "past_reference" not in self.cues
+
+    def distinct_people(self) -> list[str]:
+        return list(dict.fromkeys(m.entity_id for m in self.people))
 
 
 def _analyse(folded: str, mentions: list[Mention]) -> list[_Sentence]:
@@ -116,21 +137,22 @@ def _analyse(folded: str, mentions: list[Mention]) -> list[_Sentence]:
     for start, end in sentences(folded):
         s_cues = [c for c in cues if start <= c.start < end]
         s_people = [p for p in people if start <= p.start < end]
-        call_at = min((c.start for c in s_cues if c.value in ("call", "video")), default=-1)
         kinds = {str(c.value) for c in s_cues}
-        if call_at < 0:
+        strong_at = [c.start for c in s_cues if c.value in ("call", "video")]
+        weak_at = [c.start for c in s_cues if c.value == "talk"]
+        nouns = [m.start() + start for m in _CALL_NOUN.finditer(folded, start, end)]
+        if not strong_at:
             for p in s_people:  # "Trump calls Erdogan"
                 if _CALL_VERB.match(folded[p.end : p.end + 20]) and any(q.start > p.end for q in s_people):
-                    call_at = p.end
+                    strong_at.append(p.end)
                     kinds.add("call")
                     break
-        out.append(_Sentence(start, end, kinds, call_at, s_people))
+        call_at = min(strong_at or nouns or weak_at or [-1])
+        out.append(_Sentence(start, end, kinds, call_at, s_people, bool(nouns)))
     return out
 
 
-def _participants(
-    primary: _Sentence, others: list[_Sentence], folded: str, mentions: list[Mention], day: date
-) -> tuple[Participant, ...]:
+def _participants(primary: _Sentence, others: list[_Sentence], folded: str, day: date) -> tuple[Participant, ...]:
     kb = load_kb()
     order: list[str] = []
     for pool in [primary.people] + [s.people for s in others]:
@@ -140,10 +162,8 @@ def _participants(
         if len(order) >= 2:
             break
     if len(order) > 2 and not MULTIPARTY.find(folded[primary.start : primary.end]):
-        total = {eid: sum(1 for m in mentions if m.entity_id == eid) for eid in order}
-        first_two = order[:2]
-        # the two most-mentioned of the sentence's people, ties to the earlier
-        order = sorted(order, key=lambda e: (-total[e] - (1 if e in first_two else 0), order.index(e)))[:2]
+        # "Macron spoke with Zelensky after his call with Putin": the first two named are the call
+        order = order[:2]
     result = []
     for eid in sorted(order):
         e = kb.entities[eid]
@@ -155,15 +175,25 @@ def _participants(
 
 
 def _call_date(
-    primary: _Sentence, others: list[_Sentence], dates: list[TemporalExpr], published: date, published_given: bool
+    ordered: list[_Sentence], folded: str, dates: list[TemporalExpr], published: date, published_given: bool
 ) -> tuple[date, str, str]:
-    latest = published + timedelta(days=1)
-    for s in [primary, *others]:
-        inside = [t for t in dates if s.start <= t.start < s.end and t.day <= latest]
-        if inside:
-            best = min(inside, key=lambda t: abs(t.start - max(s.call_at, s.start)))
-            confidence = "high" if best.kind == "explicit" or published_given else "medium"
-            return best.day, confidence, best.kind
+    """The day of the call: the temporal expression closest after the call cue in the sentences that
+    report it, then before it; a date that only stamps a statement ("the ministry said Wednesday") or
+    that lies outside the reporting window counts only when nothing else does."""
+    earliest, latest = published - timedelta(days=REPORTING_WINDOW_DAYS), published + timedelta(days=1)
+    fallback: TemporalExpr | None = None
+    for s in ordered:
+        inside = [t for t in dates if s.start <= t.start < s.end and earliest <= t.day <= latest]
+        anchor = max(s.call_at, s.start)
+        ranked = sorted(inside, key=lambda t: (t.start < anchor, abs(t.start - anchor)))
+        for t in ranked:
+            if _STATEMENT_DATE.search(folded[max(s.start, t.start - 40) : t.start]):
+                fallback = fallback or t
+                continue
+            confidence = "high" if t.kind == "explicit" or published_given else "medium"
+            return t.day, confidence, t.kind
+    if fallback is not None:
+        return fallback.day, "medium" if published_given else "low", fallback.kind
     return published, "low", "published"
 
 
@@ -171,26 +201,29 @@ def extract(
     folded: str, title_end: int, mentions: list[Mention], published: date, published_given: bool, topic_tagger
 ) -> Call | None:
     """The call the article reports, or None. `folded` is the folded title + body."""
-    analysed = _analyse(folded, mentions)
-    reporting = [s for s in analysed if s.call_at >= 0 and "planned" not in s.cues and "past_reference" not in s.cues]
-    with_people = [s for s in reporting if s.people]
-    if not with_people:
+    analysed = [s for s in _analyse(folded, mentions) if s.reporting]
+    # the article must say "phone"/"video"/"call" somewhere outside plans and background
+    if not any(s.strong or s.call_noun for s in analysed):
         return None
-    primary = with_people[0]
-    others = [s for s in with_people[1:]]
-    if primary.start < title_end:
-        # the headline names the call; the lead sentence usually carries the day and the full names
-        others = sorted(others, key=lambda s: s.start)
-    participants = _participants(primary, others, folded, mentions, published)
+    cued = [s for s in analysed if s.call_at >= 0 and (s.strong or "meeting" not in s.cues)]
+    primary = next((s for s in cued if len(s.distinct_people()) >= 2), None) or next(
+        (s for s in cued if s.people and (s.strong or s.call_noun)), None
+    )
+    if primary is None:
+        return None
+    others = [s for s in cued if s is not primary and s.people]
+    participants = _participants(primary, others, folded, published)
     if len(participants) < 2:
         return None
+    ids = {p.id for p in participants}
+    both = [s for s in analysed if s is not primary and ids <= {m.entity_id for m in s.people}]
+    ordered = [primary, *[s for s in others if s.strong or s.call_noun], *both]
     dates = find_dates(folded, published)
-    day, confidence, source = _call_date(primary, others, dates, published, published_given)
-    call_spans = [(s.start, s.end) for s in with_people]
-    medium = "video" if any("video" in s.cues for s in with_people) else "phone"
+    day, confidence, source = _call_date(ordered, folded, dates, published, published_given)
+    medium = "video" if any("video" in s.cues for s in cued) else "phone"
     # what was discussed: the call sentences and the two sentences after the first one
     idx = analysed.index(primary)
-    spans = call_spans + [(s.start, s.end) for s in analysed[idx + 1 : idx + 3]]
+    spans = [(s.start, s.end) for s in [primary, *others, *analysed[idx + 1 : idx + 3]]]
     topics = tuple(t.id for t in topic_tagger(folded, mentions, spans))
     attribution = None
     for s_start, s_end in spans:

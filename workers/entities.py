@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,9 +22,9 @@ ROLE_KEYS = (
     "counterpart",
 )
 # how far (characters) a country word may stand from its role word: "Turkish counterpart",
-# "President of the Republic of Turkey", "Rusya Devlet Başkanı"
-ROLE_WINDOW_BEFORE = 30
-ROLE_WINDOW_AFTER = 30
+# "president of the Republic of Turkey", "Russia's president", "Rusya Devlet Başkanı"
+ROLE_GAP = 20
+_SEPARATOR = re.compile(r"[,;:.!?()\[\]\"]|\band\b|\bwith\b|\bwho\b")
 APPOSITION_GAP = 3  # characters between a role and the name it introduces ("president, Putin")
 # Latin-script languages whose names take case endings ("Putyinnal", "Putina")
 INFLECTING_LATIN = frozenset(
@@ -126,11 +127,13 @@ def _resolve_roles(kb: KnowledgeBase, folded: str, mentions: list[Mention], day:
             continue
         if any(0 <= start - role.end <= APPOSITION_GAP for start in named_at):
             continue  # "Turkish President Recep Tayyip Erdoğan": the name that follows says who
+        if _plural(role.text):
+            continue  # "the two leaders", "their counterparts": not one office holder
         near = [
             c
             for c in countries
-            if role.start - ROLE_WINDOW_BEFORE <= c.end <= role.start
-            or role.end <= c.start <= role.end + ROLE_WINDOW_AFTER
+            if (0 <= role.start - c.end <= ROLE_GAP and _joins(folded[c.end : role.start]))
+            or (0 <= c.start - role.end <= ROLE_GAP and _joins(folded[role.end : c.start]))
         ]
         if not near:
             continue
@@ -149,6 +152,15 @@ def _resolve_roles(kb: KnowledgeBase, folded: str, mentions: list[Mention], day:
                 )
             )
     return found
+
+
+def _joins(gap: str) -> bool:
+    """The text between a country word and a role word binds them (no clause or list break)."""
+    return not _SEPARATOR.search(gap)
+
+
+def _plural(role_text: str) -> bool:
+    return role_text.endswith("s") and not role_text.endswith("ss") and len(role_text) > 4 and " " not in role_text
 
 
 def summarise(mentions: list[Mention]) -> list[EntityTag]:
