@@ -187,7 +187,7 @@ def _call_date(
         anchor = max(s.call_at, s.start)
         ranked = sorted(inside, key=lambda t: (t.start < anchor, abs(t.start - anchor)))
         for t in ranked:
-            if _STATEMENT_DATE.search(folded[max(s.start, t.start - 40) : t.start]):
+            if t.numeric or _STATEMENT_DATE.search(folded[max(s.start, t.start - 40) : t.start]):
                 fallback = fallback or t
                 continue
             confidence = "high" if t.kind == "explicit" or published_given else "medium"
@@ -216,11 +216,23 @@ def extract(
     if len(participants) < 2:
         return None
     ids = {p.id for p in participants}
-    both = [s for s in analysed if s is not primary and ids <= {m.entity_id for m in s.people}]
-    ordered = [primary, *[s for s in others if s.strong or s.call_noun], *both]
+
+    def names_both(s: _Sentence) -> bool:
+        return ids <= {m.entity_id for m in s.people}
+
+    # where the day is said: the primary sentence, other reports naming both parties, sentences
+    # about "the call" naming nobody ("the call took place yesterday"), any sentence naming both
+    ordered = [
+        primary,
+        *[s for s in others if names_both(s)],
+        *[s for s in analysed if (s.strong or s.call_noun) and not s.people],
+        *[s for s in analysed if s is not primary and names_both(s)],
+    ]
     dates = find_dates(folded, published)
     day, confidence, source = _call_date(ordered, folded, dates, published, published_given)
-    medium = "video" if any("video" in s.cues for s in cued) else "phone"
+    # the medium of THIS call: the primary sentence decides; other reports only if it says neither
+    video = "video" in primary.cues or ("call" not in primary.cues and any("video" in s.cues for s in others))
+    medium = "video" if video else "phone"
     # what was discussed: the call sentences and the two sentences after the first one
     idx = analysed.index(primary)
     spans = [(s.start, s.end) for s in [primary, *others, *analysed[idx + 1 : idx + 3]]]

@@ -26,6 +26,7 @@ class TemporalExpr:
     end: int
     kind: str  # explicit | weekday | relative
     day: date
+    numeric: bool = False  # "2020-07-13", "13.07.2020": datelines and metadata more often than prose
 
 
 @cache
@@ -93,12 +94,12 @@ def find_dates(folded: str, published: date) -> list[TemporalExpr]:
     for m in _ISO.finditer(folded):
         day = resolve_day_month(int(m.group(3)), int(m.group(2)), int(m.group(1)), published)
         if day:
-            found.append(TemporalExpr(m.start(), m.end(), "explicit", day))
+            found.append(TemporalExpr(m.start(), m.end(), "explicit", day, numeric=True))
     for m in _NUMERIC.finditer(folded):
         a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
         day = resolve_day_month(a, b, year, published) or resolve_day_month(b, a, year, published)
         if day:
-            found.append(TemporalExpr(m.start(), m.end(), "explicit", day))
+            found.append(TemporalExpr(m.start(), m.end(), "explicit", day, numeric=True))
     for m in _CJK.finditer(folded):
         year = int(m.group(1)) if m.group(1) else None
         day = resolve_day_month(int(m.group(3)), int(m.group(2)), year, published)

@@ -25,7 +25,8 @@ ROLE_KEYS = (
 # "president of the Republic of Turkey", "Russia's president", "Rusya Devlet Başkanı"
 ROLE_GAP = 20
 _SEPARATOR = re.compile(r"[,;:.!?()\[\]\"]|\band\b|\bwith\b|\bwho\b")
-APPOSITION_GAP = 3  # characters between a role and the name it introduces ("president, Putin")
+# between a role and the name it introduces: punctuation and up to three given names or initials
+_APPOSITION = re.compile(r"[\s,]*(?:[A-Z][\w.'-]*\s+){0,3}$")
 # Latin-script languages whose names take case endings ("Putyinnal", "Putina")
 INFLECTING_LATIN = frozenset(
     {
@@ -108,12 +109,14 @@ def link(folded: str, original: str, day: date, language: str | None) -> list[Me
         if ref is not None:
             kind = "surname" if ref.kind == "surname_ambiguous" else ref.kind
             mentions.append(Mention(ref.entity_id, start, end, kind))
-    mentions.extend(_resolve_roles(kb, folded, mentions, day))
+    mentions.extend(_resolve_roles(kb, folded, original, mentions, day))
     mentions.sort(key=lambda m: (m.start, m.end))
     return mentions
 
 
-def _resolve_roles(kb: KnowledgeBase, folded: str, mentions: list[Mention], day: date) -> list[Mention]:
+def _resolve_roles(
+    kb: KnowledgeBase, folded: str, text: str, mentions: list[Mention], day: date
+) -> list[Mention]:
     countries = [m for m in mentions if m.kind in ("country", "demonym")]
     if not countries:
         return []
@@ -121,12 +124,15 @@ def _resolve_roles(kb: KnowledgeBase, folded: str, mentions: list[Mention], day:
     has_fm = any(r.value == "foreign_minister" for r in roles)
     taken = {(m.start, m.end) for m in mentions}
     named_at = [m.start for m in mentions if m.kind in ("name", "surname")]
+
     found: list[Mention] = []
     for role in roles:
         if (role.start, role.end) in taken:
             continue
-        if any(0 <= start - role.end <= APPOSITION_GAP for start in named_at):
-            continue  # "Turkish President Recep Tayyip Erdoğan": the name that follows says who
+        if any(start >= role.end and _APPOSITION.fullmatch(text, role.end, start) for start in named_at):
+            continue  # "Turkish President (Joseph R.) Biden": the name that follows says who
+        if role.text.endswith("elect"):
+            continue  # "President-elect": not yet the office holder
         if _plural(role.text):
             continue  # "the two leaders", "their counterparts": not one office holder
         near = [
