@@ -65,6 +65,11 @@ ATTRIBUTIONS = {
     "iletisim baskanligi": "Turkish Communications Directorate",
 }
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|\n+")
+_ABBREVIATION = re.compile(
+    r"(?:^|[\s(])(?:\w|mr|mrs|ms|dr|gen|lt|col|sen|rep|gov|st|jr|sr|no|nov|dec|jan|feb|aug|sept?|oct)\.$"
+)
+# clause breaks after which a named person is outside the call: "spoke with Zelensky after his Putin call"
+_CLAUSE_BREAK = re.compile(r"\b(?:after|following|before|while|when|amid|whereas)\b|[;:\u2014]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +104,8 @@ def attribution_matcher() -> Matcher:
 def sentences(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for m in _SENTENCE_END.finditer(text):
+        if text[m.start() - 1 : m.start()] == "." and _ABBREVIATION.search(text, max(0, m.start() - 6), m.start()):
+            continue  # "Joseph R. Biden", "Gen. Haftar", "U.S. officials"
         if m.start() > start:
             spans.append((start, m.start()))
         start = m.end()
@@ -161,9 +168,18 @@ def _participants(primary: _Sentence, others: list[_Sentence], folded: str, day:
                 order.append(m.entity_id)
         if len(order) >= 2:
             break
-    if len(order) > 2 and not MULTIPARTY.find(folded[primary.start : primary.end]):
-        # "Macron spoke with Zelensky after his call with Putin": the first two named are the call
-        order = order[:2]
+    if len(order) > 2 and len(primary.distinct_people()) > 2 and not MULTIPARTY.find(
+        folded[primary.start : primary.end]
+    ):
+        # "Macron and Scholz spoke to Xi" is one three-way call; "Macron spoke with Zelensky after
+        # his call with Putin" is a two-way one: people after a clause break are not in it
+        second = next(m for m in primary.people if m.entity_id == order[1])
+        brk = _CLAUSE_BREAK.search(folded, second.end, primary.end)
+        cut = brk.start() if brk else primary.end
+        in_clause = list(dict.fromkeys(m.entity_id for m in primary.people if m.start < cut))
+        order = in_clause if len(in_clause) > 2 else order[:2]
+    else:
+        order = order[: max(2, len(order) if MULTIPARTY.find(folded[primary.start : primary.end]) else 2)]
     result = []
     for eid in sorted(order):
         e = kb.entities[eid]

@@ -24,7 +24,9 @@ ROLE_KEYS = (
 # how far (characters) a country word may stand from its role word: "Turkish counterpart",
 # "president of the Republic of Turkey", "Russia's president", "Rusya Devlet Başkanı"
 ROLE_GAP = 20
-_SEPARATOR = re.compile(r"[,;:.!?()\[\]\"]|\band\b|\bwith\b|\bwho\b")
+_SEPARATOR = re.compile(r"[,;:.!?()\[\]\"\n]|\band\b|\bwith\b|\bwho\b")
+# English derivations that a prefix role pattern of another language would take in: "presidential"
+_DERIVED = re.compile(r"(?:ial|ials|ship|ships|cy|cies)$")
 # between a role and the name it introduces: punctuation and up to three given names or initials
 _APPOSITION = re.compile(r"[\s,]*(?:[A-Z][\w.'-]*\s+){0,3}$")
 # Latin-script languages whose names take case endings ("Putyinnal", "Putina")
@@ -133,6 +135,8 @@ def _resolve_roles(
             continue  # "Turkish President (Joseph R.) Biden": the name that follows says who
         if role.text.endswith("elect"):
             continue  # "President-elect": not yet the office holder
+        if _DERIVED.search(folded, role.start, role.end):
+            continue
         if _plural(role.text):
             continue  # "the two leaders", "their counterparts": not one office holder
         near = [

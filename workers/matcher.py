@@ -21,6 +21,7 @@ LATIN_NAME_SUFFIXES = frozenset(
         "ga gal gel ile la le in un nin nun yla yle"
     ).split()
 )
+MIN_INFLECTED_LENGTH = 4  # "Си" (Xi) + "рии" must not make "Сирии" (Syria)
 MAX_SCRIPT_ENDING = 4  # letters a Cyrillic/Greek/Arabic/Indic name may carry as a case ending or particle
 
 
@@ -92,6 +93,9 @@ class Matcher:
                 if stop < 0 or not _case_ok(rule, original, start, end):
                     continue
                 candidates.append(Hit(start, stop, rule.value, key))
+        # a word matched as itself beats the same word read as another name plus a case ending
+        exact = {(h.start, h.end) for h in candidates if h.end - h.start == len(h.text)}
+        candidates = [h for h in candidates if h.end - h.start == len(h.text) or (h.start, h.end) not in exact]
         return _longest_first(candidates)
 
 
@@ -101,7 +105,7 @@ def _accept_end(rule: Rule, key: str, ending: str, end: int, word_end: int, infl
         return end
     if rule.prefix:
         return word_end
-    if rule.inflect and (
+    if rule.inflect and len(key) >= MIN_INFLECTED_LENGTH and (
         (is_inflecting_script(key[-1]) and len(ending) <= MAX_SCRIPT_ENDING)
         or (inflecting_latin and len(key) >= 4 and ending in LATIN_NAME_SUFFIXES)
     ):
