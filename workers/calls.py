@@ -16,6 +16,12 @@ from workers.matcher import Matcher
 
 CUE_KEYS = ("call", "video", "meeting", "planned", "past_reference", "talk")
 REPORTING_WINDOW_DAYS = 7  # a call is reported within a week; older dates in the text are other events
+LEAD_SENTENCES = 4  # title, dateline and the first paragraph
+# "Biden to call Erdoğan", "Erdogan says will call Zelenskyy": the call is still to come
+_PLANNED_VERB = re.compile(
+    r"\b(?:to|will|would|shall|plans? to|set to|expected to|due to|going to)\s+(?:call|phone|ring|dial)\b"
+    r"(?!\s+(?:for|on|upon)\b)"
+)
 # "call"/"calls" as a noun; "call for", "call on" and "called" are something else
 _CALL_NOUN = re.compile(r"(?<![-\w])calls?\b(?!\s+(?:for|on|upon|off|out|up|to|in|it|him|her|them)\b)")
 # a date right after a reporting verb dates the statement, not necessarily the call
@@ -145,6 +151,8 @@ def _analyse(folded: str, mentions: list[Mention]) -> list[_Sentence]:
         s_cues = [c for c in cues if start <= c.start < end]
         s_people = [p for p in people if start <= p.start < end]
         kinds = {str(c.value) for c in s_cues}
+        if _PLANNED_VERB.search(folded, start, end):
+            kinds.add("planned")
         strong_at = [c.start for c in s_cues if c.value in ("call", "video")]
         weak_at = [c.start for c in s_cues if c.value == "talk"]
         nouns = [m.start() + start for m in _CALL_NOUN.finditer(folded, start, end)]
@@ -213,15 +221,28 @@ def _call_date(
     return published, "low", "published"
 
 
+def _remote_talk(reporting: list[_Sentence]) -> bool:
+    if any("meeting" in s.cues for s in reporting):
+        return False
+    kb = load_kb()
+    for s in reporting[:LEAD_SENTENCES]:
+        if "talk" in s.cues and len(s.distinct_people()) >= 2:
+            countries = {kb.entities[e].country for e in s.distinct_people()}
+            if len(countries) >= 2:  # leaders of two countries, in no shared place: a call
+                return True
+    return False
+
+
 def extract(
     folded: str, title_end: int, mentions: list[Mention], published: date, published_given: bool, topic_tagger
 ) -> Call | None:
     """The call the article reports, or None. `folded` is the folded title + body."""
     analysed = [s for s in _analyse(folded, mentions) if s.reporting]
-    # the article must say "phone"/"video"/"call" somewhere outside plans and background
-    if not any(s.strong or s.call_noun for s in analysed):
-        return None
     cued = [s for s in analysed if s.call_at >= 0 and (s.strong or "meeting" not in s.cues)]
+    # the article must say "phone"/"video"/"call" somewhere outside plans and background, or its
+    # lead must say that two leaders spoke with no sign anywhere of being in one place
+    if not any(s.strong or s.call_noun for s in analysed) and not _remote_talk(analysed):
+        return None
     primary = next((s for s in cued if len(s.distinct_people()) >= 2), None) or next(
         (s for s in cued if s.people and (s.strong or s.call_noun)), None
     )
