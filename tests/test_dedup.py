@@ -43,7 +43,7 @@ def test_same_day_joins_and_other_day_is_another_call():
     d1 = assign(block, cov("a1", "2020-07-13", topics=("conflict-libya",)))
     d2 = assign(block, cov("a2", "2020-07-13", source="b.example", topics=("conflict-syria",)))
     d3 = assign(block, cov("a3", "2020-07-15", source="c.example"))
-    assert d1.event_id == d2.event_id == event_id_for(BLOCK, date(2020, 7, 13), "phone")
+    assert d1.event_id == d2.event_id == event_id_for(BLOCK, date(2020, 7, 13))
     assert d3.event_id != d1.event_id
     assert [c["version"] for c in d1.changes + d2.changes] == [1, 2]
     latest = d2.changes[-1]
@@ -97,11 +97,12 @@ def test_exact_copy_is_flagged_and_still_counts_as_coverage():
     assert copy.changes[-1]["num_sources"] == 2
 
 
-def test_medium_separates_events():
+def test_outlets_that_disagree_on_the_medium_report_one_call():
     block = empty_block()
     phone = assign(block, cov("a1", "2020-07-13"))
     video = assign(block, cov("a2", "2020-07-13", medium="video"))
-    assert phone.event_id != video.event_id
+    assert phone.event_id == video.event_id
+    assert video.changes[-1]["medium"] == "video"
 
 
 def test_state_is_bounded_by_the_horizon():

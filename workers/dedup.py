@@ -1,7 +1,7 @@
 """Event identity and article duplicates: the pure state machine the dedup agent runs per blocking key.
 
 A block holds every live event between one set of participants. An article with a firm date joins the
-event of that day (or creates it: its id depends only on participants, day and medium); an article
+event of that day (or creates it: its id depends only on participants and day); an article
 whose day is only its publication day joins the latest firm event up to LOW_WINDOW days before, or
 stays provisional until a firm article arrives and absorbs it (the absorbed event says `merged_into`).
 """
@@ -51,8 +51,10 @@ class Decision:
     changes: list[dict[str, Any]] = field(default_factory=list)  # call-event payloads to publish
 
 
-def event_id_for(block: str, day: date, medium: str) -> str:
-    digest = hashlib.sha256(f"{block}|{medium}".encode()).hexdigest()[:10]
+def event_id_for(block: str, day: date) -> str:
+    # medium is not part of the identity: outlets describe one call as a "phone call" and as a
+    # "virtual summit"; two calls between the same leaders on one day by different media do not happen
+    digest = hashlib.sha256(block.encode()).hexdigest()[:10]
     return f"call-{day.isoformat()}-{digest}"
 
 
@@ -60,8 +62,8 @@ def empty_block() -> dict[str, Any]:
     return {"events": {}, "seen": {}, "hashes": {}, "clock": ""}
 
 
-def _live(block: dict[str, Any], medium: str) -> list[dict[str, Any]]:
-    return [e for e in block["events"].values() if e["merged_into"] is None and e["medium"] == medium]
+def _live(block: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for e in block["events"].values() if e["merged_into"] is None]
 
 
 def _day(e: dict[str, Any]) -> date:
@@ -70,7 +72,7 @@ def _day(e: dict[str, Any]) -> date:
 
 def _find_event(block: dict[str, Any], cov: Coverage) -> dict[str, Any] | None:
     assert cov.day is not None
-    events = _live(block, cov.medium)
+    events = _live(block)
     same = [e for e in events if e["date"] == cov.day.isoformat()]
     if same:
         return same[0]
@@ -89,7 +91,7 @@ def _find_event(block: dict[str, Any], cov: Coverage) -> dict[str, Any] | None:
 def _new_event(cov: Coverage) -> dict[str, Any]:
     assert cov.day is not None
     return {
-        "event_id": event_id_for(cov.block, cov.day, cov.medium),
+        "event_id": event_id_for(cov.block, cov.day),
         "version": 0,
         "status": "active",
         "merged_into": None,
@@ -109,6 +111,8 @@ def _new_event(cov: Coverage) -> dict[str, Any]:
 
 
 def _add(event: dict[str, Any], cov: Coverage) -> None:
+    if cov.medium == "video" and cov.confidence != "low":
+        event["medium"] = "video"  # a firm report of video wins over the default "phone"
     event["articles"] = sorted({*event["articles"], cov.article_id})
     if cov.source:
         event["sources"] = sorted({*event["sources"], cov.source})
@@ -197,7 +201,7 @@ def assign(block: dict[str, Any], cov: Coverage, horizon_days: int = 14) -> Deci
     _add(event, cov)
     if cov.confidence != "low":
         # provisional events published on the call day or just after are this call
-        for other in list(_live(block, cov.medium)):
+        for other in list(_live(block)):
             lag = (_day(other) - cov.day).days
             if other is not event and other["date_confidence"] == "low" and 0 <= lag <= LOW_WINDOW_DAYS:
                 _absorb(event, other)
