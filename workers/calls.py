@@ -22,6 +22,10 @@ _PLANNED_VERB = re.compile(
     r"\b(?:to|will|would|shall|plans? to|set to|expected to|due to|going to)\s+(?:call|phone|ring|dial)\b"
     r"(?!\s+(?:for|on|upon)\b)"
 )
+# "called Putin his great friend": naming, not phoning
+_NAMING = re.compile(r"\s*(?:his|her|their|its|a|an|the|as|one|\"|')\s")
+# "their first contact since last summer, when Blinken called Lavrov": an older call
+_PAST_CLAUSE = re.compile(r"\bsince\b[^.;]{0,40}\bwhen\b")
 # "call"/"calls" as a noun; "call for", "call on" and "called" are something else
 _CALL_NOUN = re.compile(r"(?<![-\w])calls?\b(?!\s+(?:for|on|upon|off|out|up|to|in|it|him|her|them)\b)")
 # a date right after a reporting verb dates the statement, not necessarily the call
@@ -157,11 +161,16 @@ def _analyse(folded: str, mentions: list[Mention]) -> list[_Sentence]:
         weak_at = [c.start for c in s_cues if c.value == "talk"]
         nouns = [m.start() + start for m in _CALL_NOUN.finditer(folded, start, end)]
         if not strong_at:
-            for p in s_people:  # "Trump calls Erdogan"
-                if _CALL_VERB.match(folded[p.end : p.end + 20]) and any(q.start > p.end for q in s_people):
+            for p in s_people:  # "Trump calls Erdogan", but not "Erdogan called Putin his great friend"
+                callee = next((q for q in s_people if q.start > p.end), None)
+                if callee and _CALL_VERB.match(folded[p.end : p.end + 20]) and not _NAMING.match(
+                    folded, callee.end
+                ):
                     strong_at.append(p.end)
                     kinds.add("call")
                     break
+        if _PAST_CLAUSE.search(folded, start, end):
+            kinds.add("past_reference")
         call_at = min(strong_at or nouns or weak_at or [-1])
         out.append(_Sentence(start, end, kinds, call_at, s_people, bool(nouns)))
     return out
@@ -249,7 +258,10 @@ def extract(
     if primary is None:
         return None
     others = [s for s in cued if s is not primary and s.people]
-    participants = _participants(primary, others, folded, published)
+    idx = analysed.index(primary)
+    # "... a video call of the Ukrainian president. On the line: Emmanuel Macron."
+    neighbours = [s for s in analysed[idx + 1 : idx + 3] if s.people and s not in others]
+    participants = _participants(primary, [*others, *neighbours], folded, published)
     if len(participants) < 2:
         return None
     ids = {p.id for p in participants}
@@ -271,7 +283,6 @@ def extract(
     video = "video" in primary.cues or ("call" not in primary.cues and any("video" in s.cues for s in others))
     medium = "video" if video else "phone"
     # what was discussed: the call sentences and the two sentences after the first one
-    idx = analysed.index(primary)
     spans = [(s.start, s.end) for s in [primary, *others, *analysed[idx + 1 : idx + 3]]]
     topics = tuple(t.id for t in topic_tagger(folded, mentions, spans))
     attribution = None
