@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from workers.dedup import Coverage, assign, empty_block, event_id_for
+from workers.dedup import MAX_EVENTS_PER_BLOCK, Coverage, assign, empty_block, event_id_for
 
 PUTIN = {"id": "Q7747", "name": "Vladimir Putin", "country": "RU", "role": "president"}
 ERDOGAN = {"id": "Q39723", "name": "Recep Tayyip Erdoğan", "country": "TR", "role": "president"}
@@ -105,9 +105,20 @@ def test_outlets_that_disagree_on_the_medium_report_one_call():
     assert video.changes[-1]["medium"] == "video"
 
 
-def test_state_is_bounded_by_the_horizon():
+def test_state_is_bounded_by_the_horizon_and_a_count_beyond_it():
     block = empty_block()
-    assign(block, cov("a1", "2020-01-01"))
-    assign(block, cov("a2", "2020-03-01"), horizon_days=14)
-    assert [e["date"] for e in block["events"].values()] == ["2020-03-01"]
-    assert set(block["seen"]) == {"a2"}
+    days = [date(2019, 1, 1).fromordinal(date(2019, 1, 1).toordinal() + 7 * i).isoformat() for i in range(50)]
+    for i, day in enumerate(days):
+        assign(block, cov(f"a{i}", day), horizon_days=14)
+    kept = sorted(e["date"] for e in block["events"].values())
+    # the last three weeks are within the horizon; of the older ones, the 32 most recently touched stay
+    assert len(kept) == 3 + MAX_EVENTS_PER_BLOCK and kept[-1] == days[-1] and days[0] not in kept
+    assert set(block["seen"]) == {a for e in block["events"].values() for a in e["articles"]}
+
+
+def test_a_late_article_meets_its_call_after_newer_calls():
+    block = empty_block()
+    first = assign(block, cov("a1", "2020-07-13"))
+    assign(block, cov("a2", "2021-02-26"))  # the block's clock jumps past the horizon
+    late = assign(block, cov("a3", "2020-07-13", source="b.example"))
+    assert late.event_id == first.event_id and late.changes[-1]["articles"] == ["a1", "a3"]

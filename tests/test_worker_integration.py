@@ -116,3 +116,42 @@ def test_every_raw_message_ends_as_one_enriched_article_or_one_dead_letter(test_
 
     assert wait_until(counted, 15), worker.get("/metrics")[1]
     assert worker.get("/healthz")[0] == 200
+
+
+def test_worker_and_batch_replay_assign_the_same_events(test_settings, start_worker):
+    """The same input through the broker and through `wirestream process` ends in the same events."""
+    from datetime import UTC, datetime
+
+    from workers.pipeline import process_lines
+
+    fixtures = Path(__file__).parent / "fixtures" / "labelled_calls.jsonl"
+    articles = [orjson.dumps(orjson.loads(line)["article"]) for line in fixtures.read_bytes().splitlines() if line]
+    # a second outlet's copy of every call report, so events carry more than one article
+    copies = []
+    for raw in articles:
+        doc = orjson.loads(raw)
+        doc.update(id=doc["id"] + "-copy", source="second-outlet.example")
+        copies.append(orjson.dumps(doc))
+    messages = articles + copies
+
+    batch_events = {}
+    for kind, payload in process_lines(messages, now=datetime.now(UTC)):
+        if kind == "event" and payload["status"] == "active":
+            batch_events[payload["event_id"]] = sorted(payload["articles"])
+    assert len(batch_events) >= 8
+
+    create_topics(test_settings)
+    start_worker(test_settings)
+    publish(test_settings, messages)
+    enriched = read_topic(test_settings, test_settings.topic_enriched, until=lambda r: len(r) >= len(messages))
+    assert len(enriched) == len(messages)
+
+    def converged(records: list[dict]) -> bool:
+        final = latest_by_key(records)
+        active = {k.decode(): sorted(v["articles"]) for k, v in final.items() if v["status"] == "active"}
+        return active == batch_events
+
+    events = read_topic(test_settings, test_settings.topic_events, until=converged, timeout=30)
+    final = latest_by_key(events)
+    worker_events = {k.decode(): sorted(v["articles"]) for k, v in final.items() if v["status"] == "active"}
+    assert worker_events == batch_events

@@ -163,9 +163,7 @@ def _analyse(folded: str, mentions: list[Mention]) -> list[_Sentence]:
         if not strong_at:
             for p in s_people:  # "Trump calls Erdogan", but not "Erdogan called Putin his great friend"
                 callee = next((q for q in s_people if q.start > p.end), None)
-                if callee and _CALL_VERB.match(folded[p.end : p.end + 20]) and not _NAMING.match(
-                    folded, callee.end
-                ):
+                if callee and _CALL_VERB.match(folded[p.end : p.end + 20]) and not _NAMING.match(folded, callee.end):
                     strong_at.append(p.end)
                     kinds.add("call")
                     break
@@ -185,8 +183,10 @@ def _participants(primary: _Sentence, others: list[_Sentence], folded: str, day:
                 order.append(m.entity_id)
         if len(order) >= 2:
             break
-    if len(order) > 2 and len(primary.distinct_people()) > 2 and not MULTIPARTY.find(
-        folded[primary.start : primary.end]
+    if (
+        len(order) > 2
+        and len(primary.distinct_people()) > 2
+        and not MULTIPARTY.find(folded[primary.start : primary.end])
     ):
         # "Macron and Scholz spoke to Xi" is one three-way call; "Macron spoke with Zelensky after
         # his call with Putin" is a two-way one: people after a clause break are not in it

@@ -19,6 +19,8 @@ from workers.fingerprint import NEAR_DUPLICATE_JACCARD, similarity
 FIRM_TOLERANCE_DAYS = 0
 # A call is reported within this many days; an undated article published then may be about it.
 LOW_WINDOW_DAYS = 2
+# Events kept per block beyond the horizon (most recently touched first): bounds state per block.
+MAX_EVENTS_PER_BLOCK = 32
 # Signatures kept per event for near-duplicate checks: bounds state per event.
 MAX_SIGNATURES_PER_EVENT = 4
 CONFIDENCE_RANK = {"low": 0, "medium": 1, "high": 2}
@@ -59,7 +61,7 @@ def event_id_for(block: str, day: date) -> str:
 
 
 def empty_block() -> dict[str, Any]:
-    return {"events": {}, "seen": {}, "hashes": {}, "clock": ""}
+    return {"events": {}, "seen": {}, "hashes": {}, "clock": "", "seq": 0}
 
 
 def _live(block: dict[str, Any]) -> list[dict[str, Any]]:
@@ -107,6 +109,7 @@ def _new_event(cov: Coverage) -> dict[str, Any]:
         "headline": "",
         "headline_key": "",
         "signatures": [],
+        "touched": 0,
     }
 
 
@@ -145,7 +148,7 @@ def _absorb(target: dict[str, Any], other: dict[str, Any]) -> None:
 
 def public_event(event: dict[str, Any]) -> dict[str, Any]:
     """The call-event payload (without schema_version), as subscribers see it."""
-    body = {k: v for k, v in event.items() if k not in ("headline_key", "signatures")}
+    body = {k: v for k, v in event.items() if k not in ("headline_key", "signatures", "touched")}
     body["num_articles"] = len(event["articles"])
     body["num_sources"] = len(event["sources"])
     return body
@@ -162,13 +165,18 @@ def _near_duplicate(block: dict[str, Any], cov: Coverage) -> str | None:
 
 
 def _prune(block: dict[str, Any], horizon_days: int) -> None:
-    """Forget events, ids and hashes older than the horizon, measured on the block's own clock
-    (the newest day it has seen) so a replay prunes exactly as the live run did."""
+    """Bound the state: keep the events within the horizon of the block's clock (the newest day it
+    has seen, so a replay prunes exactly as the live run did) and, beyond it, the most recently
+    touched MAX_EVENTS_PER_BLOCK events, so a backfill in any order still meets its calls' coverage."""
     cutoff = (date.fromisoformat(block["clock"]) - timedelta(days=horizon_days)).isoformat()
-    for eid in [eid for eid, e in block["events"].items() if e["date"] < cutoff]:
-        del block["events"][eid]
-    block["seen"] = {a: v for a, v in block["seen"].items() if v[1] >= cutoff}
-    block["hashes"] = {h: v for h, v in block["hashes"].items() if v[1] >= cutoff}
+    old = sorted((e for e in block["events"].values() if e["date"] < cutoff), key=lambda e: -e["touched"])
+    for e in old[MAX_EVENTS_PER_BLOCK:]:
+        del block["events"][e["event_id"]]
+    if len(old) <= MAX_EVENTS_PER_BLOCK and len(block["seen"]) <= MAX_EVENTS_PER_BLOCK:
+        return
+    kept = set(block["events"])
+    block["seen"] = {a: v for a, v in block["seen"].items() if v[1] >= cutoff or v[0] in kept}
+    block["hashes"] = {h: v for h, v in block["hashes"].items() if v[1] >= cutoff or v[0] in block["seen"]}
 
 
 def assign(block: dict[str, Any], cov: Coverage, horizon_days: int = 14) -> Decision:
@@ -178,6 +186,7 @@ def assign(block: dict[str, Any], cov: Coverage, horizon_days: int = 14) -> Deci
         return Decision(block["seen"][cov.article_id][0], redelivered=True)
     day = (cov.day or date.fromisoformat(cov.published_at[:10])).isoformat()
     block["clock"] = max(block["clock"], day)
+    block["seq"] = block.get("seq", 0) + 1
     _prune(block, horizon_days)
     known = block["hashes"].get(cov.content_hash)
     duplicate_of = known[0] if known else None
@@ -199,6 +208,7 @@ def assign(block: dict[str, Any], cov: Coverage, horizon_days: int = 14) -> Deci
         else:
             block["events"][event["event_id"]] = event
     _add(event, cov)
+    event["touched"] = block["seq"]
     if cov.confidence != "low":
         # provisional events published on the call day or just after are this call
         for other in list(_live(block)):

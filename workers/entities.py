@@ -116,9 +116,7 @@ def link(folded: str, original: str, day: date, language: str | None) -> list[Me
     return mentions
 
 
-def _resolve_roles(
-    kb: KnowledgeBase, folded: str, text: str, mentions: list[Mention], day: date
-) -> list[Mention]:
+def _resolve_roles(kb: KnowledgeBase, folded: str, text: str, mentions: list[Mention], day: date) -> list[Mention]:
     countries = [m for m in mentions if m.kind in ("country", "demonym")]
     if not countries:
         return []

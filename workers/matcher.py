@@ -105,9 +105,13 @@ def _accept_end(rule: Rule, key: str, ending: str, end: int, word_end: int, infl
         return end
     if rule.prefix:
         return word_end
-    if rule.inflect and len(key) >= MIN_INFLECTED_LENGTH and (
-        (is_inflecting_script(key[-1]) and len(ending) <= MAX_SCRIPT_ENDING)
-        or (inflecting_latin and len(key) >= 4 and ending in LATIN_NAME_SUFFIXES)
+    if (
+        rule.inflect
+        and len(key) >= MIN_INFLECTED_LENGTH
+        and (
+            (is_inflecting_script(key[-1]) and len(ending) <= MAX_SCRIPT_ENDING)
+            or (inflecting_latin and len(key) >= 4 and ending in LATIN_NAME_SUFFIXES)
+        )
     ):
         return word_end
     return -1
