@@ -5,12 +5,15 @@ Used by entity linking, the call/date lexicon and topic tagging: one automaton p
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Hashable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ahocorasick
 
-from workers.textnorm import fold, is_inflecting_script, is_unspaced_script, is_word_char
+from workers.textnorm import fold, is_inflecting_script, is_unspaced_script
 
 # Case endings that Latin-script inflecting languages (hu, pl, cs, sk, hr, sr, sl, fi, de, lt, lv, ro,
 # tr without apostrophe) put on proper names: "Putyinnal", "Putina", "Erdoğanem", "Bidennel", "Putins".
@@ -23,6 +26,33 @@ LATIN_NAME_SUFFIXES = frozenset(
 )
 MIN_INFLECTED_LENGTH = 4  # "Си" (Xi) + "рии" must not make "Сирии" (Syria)
 MAX_SCRIPT_ENDING = 4  # letters a Cyrillic/Greek/Arabic/Indic name may carry as a case ending or particle
+
+
+class _BoundaryTable(dict):
+    """Keeps word characters, turns everything else into a space: word boundaries become spaces,
+    so patterns that start with a space can only match at the start of a word."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        out = ch if ch.isalnum() or ch == "_" or unicodedata.category(ch)[0] == "M" else " "
+        self[code] = out
+        return out
+
+
+_BOUNDARY = _BoundaryTable()
+_WORD_RUN = re.compile(r"[^ ]*")
+
+
+@lru_cache(maxsize=8)
+def boundary_text(folded: str) -> str:
+    """The folded text with a leading space and every non-word character as a space (same offsets + 1);
+    computed once per article and shared by every matcher."""
+    return " " + folded.translate(_BOUNDARY)
+
+
+def _automaton_key(key: str) -> str:
+    mapped = key.translate(_BOUNDARY)
+    return mapped if is_unspaced_script(key[0]) else " " + mapped
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +95,12 @@ class Matcher:
 
     def build(self) -> None:
         self._automaton = ahocorasick.Automaton()
+        merged: dict[str, list[Rule]] = {}
         for key, rules in self._rules.items():
-            self._automaton.add_word(key, (key, tuple(rules)))
+            target = merged.setdefault(_automaton_key(key), [])  # "al-assad" and "al assad" meet
+            target.extend(r for r in rules if r not in target)
+        for akey, rules in merged.items():
+            self._automaton.add_word(akey, (akey.lstrip(" "), tuple(rules)))
         if self._rules:
             self._automaton.make_automaton()
         self._built = True
@@ -77,16 +111,13 @@ class Matcher:
             self.build()
         if not self._rules:
             return []
-        n = len(folded)
+        bounded = boundary_text(folded)
         candidates: list[Hit] = []
-        for last, (key, rules) in self._automaton.iter(folded):
-            start = last - len(key) + 1
-            end = last + 1
-            if start > 0 and is_word_char(folded[start - 1]) and not is_unspaced_script(key[0]):
-                continue
-            word_end = end
-            while word_end < n and is_word_char(folded[word_end]):
-                word_end += 1
+        for last, (key, rules) in self._automaton.iter(bounded):
+            # bounded[i] is folded[i - 1]; a spaced key's leading space is the word boundary
+            end = last  # exclusive, in folded
+            start = end - len(key)
+            word_end = _WORD_RUN.match(bounded, last + 1).end() - 1
             ending = folded[end:word_end]
             for rule in rules:
                 stop = _accept_end(rule, key, ending, end, word_end, inflecting_latin)
@@ -132,15 +163,15 @@ def _longest_first(candidates: list[Hit]) -> list[Hit]:
         return candidates
     candidates.sort(key=lambda h: (-(h.end - h.start), h.start))
     taken: list[Hit] = []
-    used: list[tuple[int, int]] = []
+    spans: set[tuple[int, int]] = set()
+    occupied = bytearray(max(h.end for h in candidates) + 1)
     for hit in candidates:
         # an overlap is dropped, except the same span with another value (an ambiguous name):
         # both stay for the caller to disambiguate
-        if any(hit.start < e and s < hit.end for s, e in used) and not any(
-            hit.start == t.start and hit.end == t.end for t in taken
-        ):
+        if 1 in occupied[hit.start : hit.end] and (hit.start, hit.end) not in spans:
             continue
         taken.append(hit)
-        used.append((hit.start, hit.end))
+        spans.add((hit.start, hit.end))
+        occupied[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
     taken.sort(key=lambda h: h.start)
     return taken
