@@ -155,3 +155,28 @@ def test_worker_and_batch_replay_assign_the_same_events(test_settings, start_wor
     final = latest_by_key(events)
     worker_events = {k.decode(): sorted(v["articles"]) for k, v in final.items() if v["status"] == "active"}
     assert worker_events == batch_events
+
+
+def test_dedup_state_is_recovered_from_the_changelog_after_a_restart(test_settings, start_worker, tmp_path):
+    """A worker that stops (SIGTERM) and a new one on an empty disk: the state comes back from the
+    changelog topic, so later coverage joins the same event and the version goes on."""
+    create_topics(test_settings)
+    _, first_report, copy = _seed_messages()
+    worker = start_worker(test_settings)
+    publish(test_settings, [first_report])
+    events = read_topic(test_settings, test_settings.topic_events, until=lambda r: len(r) >= 1)
+    assert len(events) == 1 and events[0]["value"]["version"] == 1
+    event_id = events[0]["value"]["event_id"]
+    assert worker.stop() == 0, "graceful shutdown on SIGTERM"
+
+    moved = dataclasses.replace(test_settings, state_dir=str(tmp_path / "another-disk"))
+    start_worker(moved)
+    publish(moved, [copy])
+    events = read_topic(moved, moved.topic_events, until=lambda r: len(r) >= 2, timeout=90)
+    assert [e["value"]["version"] for e in events] == [1, 2]
+    latest = events[-1]["value"]
+    assert latest["event_id"] == event_id and latest["num_articles"] == 2 and latest["num_sources"] == 2
+    enriched = {
+        r["value"]["source"]: r["value"] for r in read_topic(moved, moved.topic_enriched, until=lambda r: len(r) >= 2)
+    }
+    assert enriched["other-outlet.example"]["duplicate_of"] == enriched["seed.example"]["id"]

@@ -109,7 +109,7 @@ def create_app(settings: Settings) -> faust.App:
         internal=True,
     )
     blocks = app.Table("dedup-blocks", partitions=settings.partitions, key_type=bytes, value_type=bytes)
-    live_events: dict[bytes, int] = {}
+    live_events: dict[tuple[int, bytes], int] = {}  # (partition, block) -> live events in it
 
     @app.agent(raw, name="enrich")
     async def enrich_agent(stream: faust.StreamT) -> None:
@@ -149,7 +149,8 @@ def create_app(settings: Settings) -> faust.App:
             block = orjson.loads(stored) if stored else empty_block()
             decision = assign(block, coverage, settings.horizon_days)
             blocks[event.key] = orjson.dumps(block)
-            live_events[event.key] = sum(1 for e in block["events"].values() if e["merged_into"] is None)
+            live = sum(1 for e in block["events"].values() if e["merged_into"] is None)
+            live_events[(event.message.partition, event.key)] = live
             metrics.LIVE_EVENTS.set(sum(live_events.values()))
             article = finish(data["payload"], decision)
             metrics.STAGE_SECONDS.labels("dedup").observe(time.perf_counter() - started)
@@ -163,7 +164,14 @@ def create_app(settings: Settings) -> faust.App:
     @app.timer(interval=5.0)
     async def measure_lag() -> None:
         consumer = app.consumer
-        for tp in consumer.assignment():
+        assigned = consumer.assignment()
+        # partitions given away in a rebalance are another worker's to report: drop their series
+        metrics.CONSUMER_LAG.clear()
+        mine = {tp.partition for tp in assigned if tp.topic == by_block.get_topic_name()}
+        for key in [k for k in live_events if k[0] not in mine]:
+            del live_events[key]
+        metrics.LIVE_EVENTS.set(sum(live_events.values()))
+        for tp in assigned:
             try:
                 end = consumer.highwater(tp)
             except Exception:  # not yet fetched: no figure rather than a wrong one
