@@ -45,9 +45,9 @@ _WORD_RUN = re.compile(r"[^ ]*")
 
 @lru_cache(maxsize=8)
 def boundary_text(folded: str) -> str:
-    """The folded text with a leading space and every non-word character as a space (same offsets + 1);
+    """The folded text between two spaces, every non-word character a space (offsets shifted by one);
     computed once per article and shared by every matcher."""
-    return " " + folded.translate(_BOUNDARY)
+    return " " + folded.translate(_BOUNDARY) + " "
 
 
 def _automaton_key(key: str) -> str:
@@ -73,8 +73,13 @@ class Hit:
 
 
 class Matcher:
+    """Two automata over the same patterns: `strict` for text whose names take no Latin-script case
+    endings (a word must end where the pattern ends, so the automaton itself rejects "russi" inside
+    "russian"), `loose` for inflecting Latin-script languages ("Putyinnal")."""
+
     def __init__(self) -> None:
-        self._automaton = ahocorasick.Automaton()
+        self._strict = ahocorasick.Automaton()
+        self._loose = ahocorasick.Automaton()
         self._rules: dict[str, list[Rule]] = {}
         self._built = False
 
@@ -94,15 +99,23 @@ class Matcher:
         self._built = False
 
     def build(self) -> None:
-        self._automaton = ahocorasick.Automaton()
+        self._strict, self._loose = ahocorasick.Automaton(), ahocorasick.Automaton()
         merged: dict[str, list[Rule]] = {}
         for key, rules in self._rules.items():
             target = merged.setdefault(_automaton_key(key), [])  # "al-assad" and "al assad" meet
             target.extend(r for r in rules if r not in target)
         for akey, rules in merged.items():
-            self._automaton.add_word(akey, (akey.lstrip(" "), tuple(rules)))
+            key = akey.lstrip(" ")
+            payload = (key, tuple(rules))
+            open_end = is_unspaced_script(key[-1]) or any(r.prefix for r in rules)
+            script_endings = is_inflecting_script(key[-1]) and any(r.inflect for r in rules)
+            latin_endings = any(r.inflect for r in rules)
+            # a closed key carries its trailing boundary: only whole words come back
+            self._strict.add_word(akey if open_end or script_endings else akey + " ", payload)
+            self._loose.add_word(akey if open_end or script_endings or latin_endings else akey + " ", payload)
         if self._rules:
-            self._automaton.make_automaton()
+            self._strict.make_automaton()
+            self._loose.make_automaton()
         self._built = True
 
     def find(self, folded: str, original: str | None = None, *, inflecting_latin: bool = False) -> list[Hit]:
@@ -112,18 +125,25 @@ class Matcher:
         if not self._rules:
             return []
         bounded = boundary_text(folded)
+        automaton = self._loose if inflecting_latin else self._strict
         candidates: list[Hit] = []
-        for last, (key, rules) in self._automaton.iter(bounded):
-            # bounded[i] is folded[i - 1]; a spaced key's leading space is the word boundary
-            end = last  # exclusive, in folded
+        append = candidates.append
+        for last, (key, rules) in automaton.iter(bounded):
+            # bounded[i] is folded[i - 1]; a leading space is the word start, a trailing one the word end
+            end = last if bounded[last] != " " else last - 1  # exclusive, in folded
             start = end - len(key)
-            word_end = _WORD_RUN.match(bounded, last + 1).end() - 1
+            if bounded[end + 1] == " ":  # the word ends with the key: the common case, no ending to judge
+                for rule in rules:
+                    if not rule.case or _case_ok(rule, original, start, end):
+                        append(Hit(start, end, rule.value, key))
+                continue
+            word_end = _WORD_RUN.match(bounded, end + 1).end() - 1
             ending = folded[end:word_end]
             for rule in rules:
                 stop = _accept_end(rule, key, ending, end, word_end, inflecting_latin)
                 if stop < 0 or not _case_ok(rule, original, start, end):
                     continue
-                candidates.append(Hit(start, stop, rule.value, key))
+                append(Hit(start, stop, rule.value, key))
         # a word matched as itself beats the same word read as another name plus a case ending
         exact = {(h.start, h.end) for h in candidates if h.end - h.start == len(h.text)}
         candidates = [h for h in candidates if h.end - h.start == len(h.text) or (h.start, h.end) not in exact]
