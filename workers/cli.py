@@ -1,4 +1,4 @@
-"""The `wirestream` command: worker, topics create, publish, tail, process, broker, demo."""
+"""The `wirestream` command: worker, topics create, publish, tail, process, broker, demo, bench."""
 
 from __future__ import annotations
 
@@ -84,6 +84,15 @@ def cmd_process(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from workers.evaluate import evaluate
+
+    with open(args.labelled, "rb") as fh:
+        report = evaluate(fh)
+    print("\n".join(report.lines()))
+    return 0
+
+
 def cmd_broker(args: argparse.Namespace) -> int:
     from workers.broker import EmbeddedBroker
 
@@ -97,6 +106,12 @@ def cmd_broker(args: argparse.Namespace) -> int:
     finally:
         broker.stop()
     return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from workers.bench import main as bench_main
+
+    return bench_main(args)
 
 
 def _describe(event: dict) -> str:
@@ -230,6 +245,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-body-bytes", type=int, default=Settings.max_body_bytes)
     p.set_defaults(func=cmd_process)
 
+    p = sub.add_parser("eval", help="score entity, participant, call and date extraction on labelled examples")
+    p.add_argument(
+        "--labelled",
+        default="tests/fixtures/labelled_calls.jsonl",
+        help='JSONL of {"article": {...}, "expect": {...}} (see workers/evaluate.py)',
+    )
+    p.set_defaults(func=cmd_eval)
+
     p = sub.add_parser("broker", help="run the embedded Tansu broker on loopback")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=9092)
@@ -238,6 +261,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="what `make run` does: broker, worker, seeds, call events")
     p.add_argument("--web-port", type=int, default=0)
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("bench", help="benchmarks: in-process pipeline, end to end on a broker, latency, memory")
+    p.add_argument(
+        "--articles", type=int, default=None, help="articles per benchmark (default 5000 in-process, 3000 end to end)"
+    )
+    p.add_argument("--runs", type=int, default=3, help="in-process runs; the median is reported")
+    p.add_argument("--rate", type=float, default=200.0, help="input rate of the latency benchmark, articles/s")
+    p.add_argument("--duration", type=float, default=15.0, help="seconds of the latency benchmark")
+    p.add_argument("--memory-articles", type=int, default=100_000, help="articles of the memory run (0 skips it)")
+    p.add_argument("--skip-broker", action="store_true", help="only the benchmarks that need no broker")
+    p.add_argument("--partitions", type=int, default=4, help="partitions of the end-to-end topics")
+    p.add_argument("--seed", type=int, default=1, help="seed of the synthetic articles")
+    p.add_argument("--bad-share", type=float, default=0.03, help="share of malformed messages")
+    p.add_argument("--json", dest="json_path", default=None, help="also write the JSON summary to this file")
+    p.set_defaults(func=cmd_bench)
     return parser
 
 
