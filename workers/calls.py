@@ -114,8 +114,10 @@ def attribution_matcher() -> Matcher:
 def sentences(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for m in _SENTENCE_END.finditer(text):
-        if text[m.start() - 1 : m.start()] == "." and _ABBREVIATION.search(text, max(0, m.start() - 6), m.start()):
-            continue  # "Joseph R. Biden", "Gen. Haftar", "U.S. officials"
+        if text[m.start() - 1 : m.start()] == "." and (
+            _ABBREVIATION.search(text, max(0, m.start() - 6), m.start()) or text[m.start() - 3 : m.start()] == "..."
+        ):
+            continue  # "Joseph R. Biden", "Gen. Haftar", "U.S. officials", "Jaishankar... spoke with Pompeo"
         if m.start() > start:
             spans.append((start, m.start()))
         start = m.end()
@@ -260,7 +262,8 @@ def extract(
     others = [s for s in cued if s is not primary and s.people]
     idx = analysed.index(primary)
     # "... a video call of the Ukrainian president. On the line: Emmanuel Macron."
-    neighbours = [s for s in analysed[idx + 1 : idx + 3] if s.people and s not in others]
+    near = [*analysed[idx + 1 : idx + 3], *analysed[max(0, idx - 1) : idx]]
+    neighbours = [s for s in near if s.people and s not in others]
     participants = _participants(primary, [*others, *neighbours], folded, published)
     if len(participants) < 2:
         return None

@@ -38,9 +38,10 @@ _PUNCT = {
     "\u202f": " ",
     "\u2009": " ",
     "\u200a": " ",
+    "\u200c": "",  # zero-width (non-)joiners: article text has them removed; patterns must match that
+    "\u200d": "",
     "\u0131": "i",  # Turkish dotless i: "Cumhurbaşkanı" and "Cumhurbaskani" must meet
     "\u03c2": "\u03c3",  # Greek final sigma
-    "\u0640": "",  # Arabic tatweel (elongation)
     "\u06cc": "\u064a",  # Persian yeh and kaf written either way: one form for matching
     "\u06a9": "\u0643",
     "\u0649": "\u064a",  # alef maksura, often typed for yeh
@@ -59,6 +60,10 @@ class _FoldTable(dict):
         ch = chr(code)
         if ch in _PUNCT:
             out = _PUNCT[ch]
+        elif unicodedata.category(ch)[0] == "M":
+            # a mark standing alone is part of its word (Indic and Thai vowel signs, viramas): keep it,
+            # so folding never changes the length of the text
+            out = ch
         else:
             decomposed = unicodedata.normalize("NFKD", ch)
             stripped = "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -60,7 +60,9 @@ class Rejection:
 
 
 _TAG = re.compile(r"<[^>]{0,2000}>")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# control characters, and invisible format characters (zero-width joiners, soft hyphens, BOMs) that
+# would split or hide words from matching: "జయ్\u200cశంకర్" is one name
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b-\u200f\u2060\ufeff]")
 _SPACES = re.compile(r"[^\S\n]+")  # runs of blanks other than newlines: one space, so phrases match
 _BLANK_LINES = re.compile(r"\s*\n\s*")
 _LANG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]{2,8})*$")
@@ -167,7 +169,7 @@ def validate(value: bytes | None, now: datetime, max_body_bytes: int = 1_048_576
     return Article(
         id=article_id,
         body=body,
-        title=nfc((doc.get("title") or "").strip()),
+        title=nfc(_CONTROL.sub("", doc.get("title") or "").strip()),
         url=url,
         source=source,
         language=language,
