@@ -5,6 +5,7 @@ calls mentioned in background paragraphs."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -153,9 +154,11 @@ def _analyse(folded: str, mentions: list[Mention]) -> list[_Sentence]:
     cues = lexicon_matcher(CUE_KEYS).find(folded)
     people = [m for m in mentions if kb.entities[m.entity_id].type == "person"]
     out = []
+    cue_starts = [c.start for c in cues]  # hits come sorted by start: bucket them with bisect
+    people_starts = [p.start for p in people]
     for start, end in sentences(folded):
-        s_cues = [c for c in cues if start <= c.start < end]
-        s_people = [p for p in people if start <= p.start < end]
+        s_cues = cues[bisect_left(cue_starts, start) : bisect_left(cue_starts, end)]
+        s_people = people[bisect_left(people_starts, start) : bisect_left(people_starts, end)]
         kinds = {str(c.value) for c in s_cues}
         if _PLANNED_VERB.search(folded, start, end):
             kinds.add("planned")
@@ -289,9 +292,10 @@ def extract(
     spans = [(s.start, s.end) for s in [primary, *others, *analysed[idx + 1 : idx + 3]]]
     topics = tuple(t.id for t in topic_tagger(folded, mentions, spans))
     attribution = None
+    named = attribution_matcher().find(folded)
     for s_start, s_end in spans:
-        hits = attribution_matcher().find(folded[s_start:s_end])
-        if hits:
-            attribution = str(hits[0].value)
+        inside = [h for h in named if s_start <= h.start < s_end]
+        if inside:
+            attribution = str(inside[0].value)
             break
     return Call(participants, day, confidence, source, medium, topics, attribution, (primary.start, primary.end))

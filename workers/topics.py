@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from workers.entities import Mention
 from workers.kb import _load_toml, load_kb
@@ -58,6 +58,12 @@ def load_taxonomy() -> Taxonomy:
     return Taxonomy(topics, terms, {k: tuple(v) for k, v in by_entity.items()})
 
 
+@lru_cache(maxsize=4)
+def _term_hits(folded: str) -> tuple:
+    # the article is tagged as a whole and again for its call sentences: match once
+    return tuple(load_taxonomy().terms.find(folded))
+
+
 def tag(folded: str, mentions: list[Mention], spans: list[tuple[int, int]] | None = None) -> list[TopicTag]:
     """Topics of the text (or of the given character spans of it), each with a score and its evidence."""
     tax = load_taxonomy()
@@ -67,7 +73,7 @@ def tag(folded: str, mentions: list[Mention], spans: list[tuple[int, int]] | Non
         return spans is None or any(s <= start < e for s, e in spans)
 
     evidence: dict[str, dict[str, int]] = {}
-    for hit in tax.terms.find(folded):
+    for hit in _term_hits(folded):
         if inside(hit.start):
             bucket = evidence.setdefault(str(hit.value), {})
             bucket["term:" + hit.text] = bucket.get("term:" + hit.text, 0) + 1
