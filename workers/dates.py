@@ -12,7 +12,10 @@ from workers.kb import load_lexicon
 from workers.matcher import Matcher
 
 RELATIVE_KEYS = {"today": 0, "yesterday": 1, "day_before_yesterday": 2}
-_DAY_BEFORE = re.compile(r"(\d{1,2})(?:st|nd|rd|th|\.|-?го|-?ого|er|eme|º|ª)?\s*(?:de\s+|of\s+|d'\s*)?$")
+_DAY_BEFORE = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|\.|-?го|-?ого|er|eme|º|ª)?\s*(?:de\s+|of\s+|d'\s*)?$")
+# year first, as Hungarian writes it: "2020. július 13."
+_YEAR_BEFORE = re.compile(r"(?<!\d)(\d{4})\.?\s*$")
+_DAY_ONLY_AFTER = re.compile(r"^\s*(\d{1,2})(?!\d)")
 _DAY_AFTER = re.compile(r"^\s*(\d{1,2})(?:st|nd|rd|th)?\b(?:\s*,?\s*(\d{4})\b)?")
 _YEAR_AFTER = re.compile(r"^\s*,?\s*(?:de\s+|del\s+|of\s+)?(\d{4})\b")
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -54,10 +57,14 @@ def resolve_weekday(weekday: int, published: date) -> date:
     return published + timedelta(days=1) if back == 6 else published - timedelta(days=back)
 
 
+def _year(year: int) -> int:
+    return year - 543 if year > 2400 else year  # Thai Buddhist era: 2563 is 2020
+
+
 def resolve_day_month(day: int, month: int, year: int | None, published: date) -> date | None:
     try:
         if year is not None:
-            return date(year, month, day)
+            return date(_year(year), month, day)
         found = date(published.year, month, day)
         if found > published + timedelta(days=1):
             found = date(published.year - 1, month, day)
