@@ -20,6 +20,8 @@ _DAY_AFTER = re.compile(r"^\s*(\d{1,2})(?:st|nd|rd|th)?\b(?:\s*,?\s*(\d{4})\b)?"
 _YEAR_AFTER = re.compile(r"^\s*,?\s*(?:de\s+|del\s+|of\s+)?(\d{4})\b")
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
+# "13日", "13일": the day of the publication month (or the one before), as Japanese and Korean news write it
+_DAY_ONLY_CJK = re.compile(r"(?<![\d月월年년])(?<![月월]\s)(\d{1,2})\s*(?:日|일)")
 _CJK = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
@@ -111,6 +113,18 @@ def find_dates(folded: str, published: date) -> list[TemporalExpr]:
         year = int(m.group(1)) if m.group(1) else None
         day = resolve_day_month(int(m.group(3)), int(m.group(2)), year, published)
         if day:
+            found.append(TemporalExpr(m.start(), m.end(), "explicit", day))
+    taken = {(t.start, t.end) for t in found}
+    for m in _DAY_ONLY_CJK.finditer(folded):
+        day_number = int(m.group(1))
+        month_start = published.replace(day=1)
+        if day_number > published.day + 1:  # later than publication: last month's
+            month_start = (month_start - timedelta(days=1)).replace(day=1)
+        try:
+            day = month_start.replace(day=day_number)
+        except ValueError:
+            continue
+        if not any(s <= m.start() < e for s, e in taken):
             found.append(TemporalExpr(m.start(), m.end(), "explicit", day))
     found.sort(key=lambda t: t.start)
     return found

@@ -9,6 +9,7 @@ from datetime import date
 
 from workers.kb import KnowledgeBase, NameRef, lexicon_matcher, load_kb
 from workers.matcher import Hit
+from workers.textnorm import is_unspaced_script
 
 ROLE_KEYS = (
     "president",
@@ -24,7 +25,7 @@ ROLE_KEYS = (
 # how far (characters) a country word may stand from its role word: "Turkish counterpart",
 # "president of the Republic of Turkey", "Russia's president", "Rusya Devlet Başkanı"
 ROLE_GAP = 20
-_SEPARATOR = re.compile(r"[,;:.!?()\[\]\"\n]|\band\b|\bwith\b|\bwho\b")
+_SEPARATOR = re.compile(r"[,;:.!?()\[\]\"\n、。，；：！？]|\band\b|\bwith\b|\bwho\b")
 # English derivations that a prefix role pattern of another language would take in: "presidential"
 _DERIVED = re.compile(r"(?:ial|ials|ship|ships|cy|cies)$")
 # between a role and the name it introduces: punctuation and up to three given names or initials
@@ -124,6 +125,7 @@ def _resolve_roles(kb: KnowledgeBase, folded: str, text: str, mentions: list[Men
     has_fm = any(r.value == "foreign_minister" for r in roles)
     taken = {(m.start, m.end) for m in mentions}
     named_at = [m.start for m in mentions if m.kind in ("name", "surname")]
+    named_end = {m.end for m in mentions if m.kind in ("name", "surname")}
 
     found: list[Mention] = []
     for role in roles:
@@ -131,6 +133,8 @@ def _resolve_roles(kb: KnowledgeBase, folded: str, text: str, mentions: list[Men
             continue
         if any(start >= role.end and _APPOSITION.fullmatch(text, role.end, start) for start in named_at):
             continue  # "Turkish President (Joseph R.) Biden": the name that follows says who
+        if is_unspaced_script(role.text[0]) and role.start in named_end:
+            continue  # "岸田文雄首相": in Chinese, Japanese and Korean the title follows the name
         if role.text.endswith("elect"):
             continue  # "President-elect": not yet the office holder
         if _DERIVED.search(folded, role.start, role.end):
