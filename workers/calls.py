@@ -27,6 +27,7 @@ _PLANNED_VERB = re.compile(
 _NAMING = re.compile(r"\s*(?:his|her|their|its|a|an|the|as|one|\"|')\s")
 # "their first contact since last summer, when Blinken called Lavrov": an older call
 _PAST_CLAUSE = re.compile(r"\bsince\b[^.;]{0,40}\bwhen\b")
+_ABOUT_THE_CALL = re.compile(r"\b(?:not yet|yet to|take place|no plans?|not planned)\b")
 # "call"/"calls" as a noun; "call for", "call on" and "called" are something else
 _CALL_NOUN = re.compile(r"(?<![-\w])calls?\b(?!\s+(?:for|on|upon|off|out|up|to|in|it|him|her|them)\b)")
 # a date right after a reporting verb dates the statement, not necessarily the call
@@ -135,6 +136,7 @@ class _Sentence:
     call_at: int  # offset of the first call cue (strong, or weak when no strong one), -1 if none
     people: list[Mention]
     call_noun: bool  # "call"/"calls" as a noun: "in a two-hour call", "the call lasted"
+    planned_at: int = -1  # offset of the first sign of a plan or a denial, -1 if none
 
     @property
     def strong(self) -> bool:
@@ -142,8 +144,10 @@ class _Sentence:
 
     @property
     def reporting(self) -> bool:
-        """Could report the call itself: not a plan, not a background mention of an older call."""
-        return "planned" not in self.cues and "past_reference" not in self.cues
+        """Could report the call itself: not a plan or a denial that comes before the call cue
+        ("will hold a call", "no plans for a call"), not a background mention of an older call."""
+        planned = self.planned_at >= 0 and (self.call_at < 0 or self.planned_at <= self.call_at)
+        return not planned and "past_reference" not in self.cues
 
     def distinct_people(self) -> list[str]:
         return list(dict.fromkeys(m.entity_id for m in self.people))
@@ -160,7 +164,14 @@ def _analyse(folded: str, mentions: list[Mention]) -> list[_Sentence]:
         s_cues = cues[bisect_left(cue_starts, start) : bisect_left(cue_starts, end)]
         s_people = people[bisect_left(people_starts, start) : bisect_left(people_starts, end)]
         kinds = {str(c.value) for c in s_cues}
-        if _PLANNED_VERB.search(folded, start, end):
+        # a plan or denial before the call cue makes the sentence not a report; after it, only one that
+        # speaks of the call itself ("... have not yet been set", "may take place") does
+        plans = [
+            start if _ABOUT_THE_CALL.search(c.text) else c.start for c in s_cues if c.value == "planned"
+        ]
+        verb = _PLANNED_VERB.search(folded, start, end)
+        if verb:
+            plans.append(verb.start())
             kinds.add("planned")
         strong_at = [c.start for c in s_cues if c.value in ("call", "video")]
         weak_at = [c.start for c in s_cues if c.value == "talk"]
@@ -175,7 +186,7 @@ def _analyse(folded: str, mentions: list[Mention]) -> list[_Sentence]:
         if _PAST_CLAUSE.search(folded, start, end):
             kinds.add("past_reference")
         call_at = min(strong_at or nouns or weak_at or [-1])
-        out.append(_Sentence(start, end, kinds, call_at, s_people, bool(nouns)))
+        out.append(_Sentence(start, end, kinds, call_at, s_people, bool(nouns), min(plans, default=-1)))
     return out
 
 
