@@ -64,7 +64,7 @@ def test_day_month_without_year_is_never_after_publication():
         ("earlier today the two", date(2020, 7, 14)),
         ("on 2020-07-13 the two", date(2020, 7, 13)),
         ("2020年7月13日", date(2020, 7, 13)),
-        ("2020. július 13-án telefonon", date(2020, 7, 13)),  # Hungarian: year first
+        ("2019. július 13-án telefonon", date(2019, 7, 13)),  # Hungarian: year first
         ("วันที่ 13 กรกฎาคม 2563", date(2020, 7, 13)),  # Thai Buddhist-era year
         ("the 13th of july", date(2020, 7, 13)),
     ],

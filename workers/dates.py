@@ -35,21 +35,21 @@ class TemporalExpr:
 
 
 @cache
-def _matchers() -> tuple[Matcher, Matcher, Matcher]:
-    weekdays, months, relative = Matcher(), Matcher(), Matcher()
+def _matcher() -> Matcher:
+    """Weekdays, months and relative days of every language in one automaton: one pass per article."""
+    matcher = Matcher()
     for lang in load_lexicon().values():
         for index, forms in enumerate(lang.get("weekdays", [])):
             for form in forms:
-                weekdays.add(form, index)
+                matcher.add(form, ("weekday", index))
         for index, forms in enumerate(lang.get("months", [])):
             for form in forms:
-                months.add(form.rstrip("."), index + 1)
+                matcher.add(form.rstrip("."), ("month", index + 1))
         for key, offset in RELATIVE_KEYS.items():
             for form in lang.get(key, []):
-                relative.add(form, offset)
-    for m in (weekdays, months, relative):
-        m.build()
-    return weekdays, months, relative
+                matcher.add(form, ("relative", offset))
+    matcher.build()
+    return matcher
 
 
 def resolve_weekday(weekday: int, published: date) -> date:
@@ -75,31 +75,44 @@ def resolve_day_month(day: int, month: int, year: int | None, published: date) -
         return None
 
 
+def _day_month(folded: str, start: int, end: int, month: int, published: date) -> TemporalExpr | None:
+    """A month name with its day (and maybe year) around it: "13 July 2020", "July 13, 2020",
+    "13 июля", "2020. július 13." A month name with no day number is no date ("may", "in March")."""
+    year_first = _YEAR_BEFORE.search(folded[max(0, start - 8) : start])
+    day_after = _DAY_ONLY_AFTER.match(folded[end : end + 6])
+    if year_first and day_after:
+        day = resolve_day_month(int(day_after.group(1)), month, int(year_first.group(1)), published)
+        first = start - len(year_first.group(0))
+        return TemporalExpr(first, end + day_after.end(), "explicit", day) if day else None
+    before = _DAY_BEFORE.search(folded[max(0, start - 14) : start])
+    after = _DAY_AFTER.match(folded[end : end + 16])
+    year_after = _YEAR_AFTER.match(folded[end : end + 12])
+    if before:
+        year = int(year_after.group(1)) if year_after else None
+        first, last = start - len(before.group(0)), end + (year_after.end() if year_after else 0)
+        day = resolve_day_month(int(before.group(1)), month, year, published)
+    elif after:
+        year = int(after.group(2)) if after.group(2) else None
+        first, last = start, end + after.end()
+        day = resolve_day_month(int(after.group(1)), month, year, published)
+    else:
+        return None
+    return TemporalExpr(first, last, "explicit", day) if day else None
+
+
 def find_dates(folded: str, published: date) -> list[TemporalExpr]:
     """Every temporal expression in the folded text, resolved; in text order."""
-    weekdays, months, relative = _matchers()
     found: list[TemporalExpr] = []
-    for hit in weekdays.find(folded):
-        found.append(TemporalExpr(hit.start, hit.end, "weekday", resolve_weekday(int(hit.value), published)))
-    for hit in relative.find(folded):
-        found.append(TemporalExpr(hit.start, hit.end, "relative", published - timedelta(days=int(hit.value))))
-    for hit in months.find(folded):
-        month = int(hit.value)
-        before = _DAY_BEFORE.search(folded[max(0, hit.start - 14) : hit.start])
-        after = _DAY_AFTER.match(folded[hit.end : hit.end + 16])
-        year_after = _YEAR_AFTER.match(folded[hit.end : hit.end + 12])
-        if before:
-            year = int(year_after.group(1)) if year_after else None
-            start, end = hit.start - len(before.group(0)), hit.end + (year_after.end() if year_after else 0)
-            day = resolve_day_month(int(before.group(1)), month, year, published)
-        elif after:
-            year = int(after.group(2)) if after.group(2) else None
-            start, end = hit.start, hit.end + after.end()
-            day = resolve_day_month(int(after.group(1)), month, year, published)
+    for hit in _matcher().find(folded):
+        kind, number = hit.value  # type: ignore[misc]
+        if kind == "weekday":
+            found.append(TemporalExpr(hit.start, hit.end, "weekday", resolve_weekday(number, published)))
+        elif kind == "relative":
+            found.append(TemporalExpr(hit.start, hit.end, "relative", published - timedelta(days=number)))
         else:
-            continue
-        if day is not None:
-            found.append(TemporalExpr(start, end, "explicit", day))
+            expr = _day_month(folded, hit.start, hit.end, number, published)
+            if expr is not None:
+                found.append(expr)
     for m in _ISO.finditer(folded):
         day = resolve_day_month(int(m.group(3)), int(m.group(2)), int(m.group(1)), published)
         if day:
