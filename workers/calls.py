@@ -160,6 +160,7 @@ def _analyse(folded: str, mentions: list[Mention]) -> list[_Sentence]:
     out = []
     cue_starts = [c.start for c in cues]  # hits come sorted by start: bucket them with bisect
     people_starts = [p.start for p in people]
+    noun_starts = [m.start() for m in _CALL_NOUN.finditer(folded)]
     for start, end in sentences(folded):
         s_cues = cues[bisect_left(cue_starts, start) : bisect_left(cue_starts, end)]
         s_people = people[bisect_left(people_starts, start) : bisect_left(people_starts, end)]
@@ -175,7 +176,7 @@ def _analyse(folded: str, mentions: list[Mention]) -> list[_Sentence]:
             kinds.add("planned")
         strong_at = [c.start for c in s_cues if c.value in ("call", "video")]
         weak_at = [c.start for c in s_cues if c.value == "talk"]
-        nouns = [m.start() + start for m in _CALL_NOUN.finditer(folded, start, end)]
+        nouns = noun_starts[bisect_left(noun_starts, start) : bisect_left(noun_starts, end)]
         if not strong_at:
             for p in s_people:  # "Trump calls Erdogan", but not "Erdogan called Putin his great friend"
                 callee = next((q for q in s_people if q.start > p.end), None)
