@@ -27,3 +27,11 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) state .pytest_cache
+
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/wirestream bench
+
+.PHONY: chaos
+chaos: $(STAMP)
+	$(BIN)/python -m workers.chaos

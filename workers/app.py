@@ -23,7 +23,9 @@ from faust.web import Request, Response, View
 from workers import metrics
 from workers.config import Settings
 from workers.dedup import Coverage, assign, empty_block
+from workers.dedup import live_events as live_events_in
 from workers.pipeline import dead_letter, event_payload, finish, validate_and_enrich
+from workers.security import faust_credentials
 from workers.validate import Rejection
 
 log = logging.getLogger("wirestream")
@@ -71,6 +73,8 @@ def create_app(settings: Settings) -> faust.App:
     app = faust.App(
         settings.app_id,
         broker=_broker_urls(settings.bootstrap_servers),
+        # TLS and SASL (workers/security.py): the settings the CLI's kafka-python clients use too
+        broker_credentials=faust_credentials(settings),
         store="rocksdb://" if settings.store == "rocksdb" else "memory://",
         datadir=settings.state_dir,
         processing_guarantee=settings.processing_guarantee,
@@ -81,6 +85,14 @@ def create_app(settings: Settings) -> faust.App:
         web_host=settings.web_host,
         web_port=settings.web_port,
         web_in_thread=False,
+        # the web port serves /metrics, /healthz and /readyz only: Faust's own pages are off, among them
+        # /table/ (which would serve the dedup table's contents), /router/ (the cluster's worker URLs) and
+        # the statistics, graph and performance pages
+        web_tables_enabled=False,
+        web_router_enabled=False,
+        web_stats_enabled=False,
+        web_graph_enabled=False,
+        web_metrics_enabled=False,
         broker_session_timeout=settings.session_timeout_s,
         broker_heartbeat_interval=max(1.0, settings.session_timeout_s / 10),
         broker_rebalance_timeout=settings.session_timeout_s,
@@ -144,13 +156,28 @@ def create_app(settings: Settings) -> faust.App:
         async for event in stream.events():
             started = time.perf_counter()
             data = orjson.loads(event.value)
-            coverage = _coverage_from_json(data["coverage"])
-            stored = blocks.get(event.key)
-            block = orjson.loads(stored) if stored else empty_block()
-            decision = assign(block, coverage, settings.horizon_days)
+            try:
+                coverage = _coverage_from_json(data["coverage"])
+                stored = blocks.get(event.key)
+                block = orjson.loads(stored) if stored else empty_block()
+                decision = assign(block, coverage, settings.horizon_days)
+            except Exception as exc:  # a bug must not stop the stream: keep the message as a dead letter
+                log.exception("dedup failed for %r", event.key)
+                failure = Rejection("processing_error", f"dedup: {type(exc).__name__}: {exc}"[:300])
+                metrics.DEADLETTERS.labels(failure.reason).inc()
+                letter = dead_letter(
+                    event.value,
+                    event.key,
+                    failure,
+                    topic=event.message.topic,
+                    partition=event.message.partition,
+                    offset=event.message.offset,
+                    now=datetime.now(UTC),
+                )
+                await deadletters.send(key=event.key, value=orjson.dumps(letter))
+                continue
             blocks[event.key] = orjson.dumps(block)
-            live = sum(1 for e in block["events"].values() if e["merged_into"] is None)
-            live_events[(event.message.partition, event.key)] = live
+            live_events[(event.message.partition, event.key)] = live_events_in(block)
             metrics.LIVE_EVENTS.set(sum(live_events.values()))
             article = finish(data["payload"], decision)
             metrics.STAGE_SECONDS.labels("dedup").observe(time.perf_counter() - started)

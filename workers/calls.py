@@ -18,6 +18,7 @@ from workers.matcher import Matcher
 CUE_KEYS = ("call", "video", "meeting", "planned", "past_reference", "talk")
 REPORTING_WINDOW_DAYS = 7  # a call is reported within a week; older dates in the text are other events
 LEAD_SENTENCES = 4  # title, dateline and the first paragraph
+CALL_TEXT_LIMIT = 20_000  # characters of title + body read for the call
 # "Biden to call Erdoğan", "Erdogan says will call Zelenskyy": the call is still to come
 _PLANNED_VERB = re.compile(
     r"\b(?:to|will|would|shall|plans? to|set to|expected to|due to|going to)\s+(?:call|phone|ring|dial)\b"
@@ -167,9 +168,7 @@ def _analyse(folded: str, mentions: list[Mention]) -> list[_Sentence]:
         kinds = {str(c.value) for c in s_cues}
         # a plan or denial before the call cue makes the sentence not a report; after it, only one that
         # speaks of the call itself ("... have not yet been set", "may take place") does
-        plans = [
-            start if _ABOUT_THE_CALL.search(c.text) else c.start for c in s_cues if c.value == "planned"
-        ]
+        plans = [start if _ABOUT_THE_CALL.search(c.text) else c.start for c in s_cues if c.value == "planned"]
         verb = _PLANNED_VERB.search(folded, start, end)
         if verb:
             plans.append(verb.start())
@@ -263,6 +262,10 @@ def extract(
     folded: str, title_end: int, mentions: list[Mention], published: date, published_given: bool, topic_tagger
 ) -> Call | None:
     """The call the article reports, or None. `folded` is the folded title + body."""
+    # a report says who called whom, when and about what near its start: reading further only costs
+    # time (and would make a megabyte of repeated sentences quadratic)
+    folded = folded[:CALL_TEXT_LIMIT]
+    mentions = [m for m in mentions if m.start < CALL_TEXT_LIMIT]
     analysed = [s for s in _analyse(folded, mentions) if s.reporting]
     cued = [s for s in analysed if s.call_at >= 0 and (s.strong or "meeting" not in s.cues)]
     # the article must say "phone"/"video"/"call" somewhere outside plans and background, or its
@@ -278,7 +281,8 @@ def extract(
     idx = analysed.index(primary)
     # "... a video call of the Ukrainian president. On the line: Emmanuel Macron."
     near = [*analysed[idx + 1 : idx + 3], *analysed[max(0, idx - 1) : idx]]
-    neighbours = [s for s in near if s.people and s not in others]
+    in_others = {id(s) for s in others}
+    neighbours = [s for s in near if s.people and id(s) not in in_others]
     participants = _participants(primary, [*others, *neighbours], folded, published)
     if len(participants) < 2:
         return None

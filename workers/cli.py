@@ -1,4 +1,5 @@
-"""The `wirestream` command: worker, topics create, publish, tail, process, broker, demo, bench."""
+"""The `wirestream` command: worker, topics create, publish, tail, config, process, broker, demo, bench,
+hardening."""
 
 from __future__ import annotations
 
@@ -14,16 +15,23 @@ from pathlib import Path
 
 import orjson
 
-from workers.config import Settings
+from workers.config import CONNECTION_FIELDS, Settings
+from workers.security import SecurityError, describe, preflight_tls, validate_security
 
 DEMO_DIR = Path(__file__).parent / "demo"
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    """The settings of a command that talks to Kafka, checked: invalid combinations, unreadable files,
+    a TLS context that cannot be built and unreadable secrets stop it here, naming the setting."""
     try:
-        return Settings.load(args)
+        settings = Settings.load(args)
+        warnings = validate_security(settings)
     except ValueError as exc:
         sys.exit(f"wirestream: configuration error: {exc}")
+    for warning in warnings:
+        print(f"wirestream: warning: {warning}", file=sys.stderr, flush=True)
+    return settings
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -32,6 +40,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from workers.app import create_app
 
     settings = _settings(args)
+    print(f"wirestream: {describe(settings)}", file=sys.stderr, flush=True)
+    preflight_tls(settings)  # a wrong CA or host name: a clear error now, not endless retries
+    os.makedirs(settings.state_dir, exist_ok=True)  # RocksDB wants the directory's parents to exist
     app = create_app(settings)
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=True)
     worker.execute_from_commandline()
@@ -63,6 +74,19 @@ def cmd_tail(args: argparse.Namespace) -> int:
     with contextlib.suppress(KeyboardInterrupt):
         tail(settings, topic, follow=not args.no_follow)
     return 0
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    """The effective settings (flags, then environment, then defaults) as JSON, secrets masked."""
+    settings = _settings(args)
+    print(orjson.dumps(settings.public_dict(), option=orjson.OPT_INDENT_2).decode())
+    return 0
+
+
+def cmd_hardening(args: argparse.Namespace) -> int:
+    from workers.hardening import main as hardening_main
+
+    return hardening_main(args)
 
 
 def cmd_process(args: argparse.Namespace) -> int:
@@ -206,13 +230,17 @@ def build_parser() -> argparse.ArgumentParser:
     Settings.add_arguments(p)
     p.set_defaults(func=cmd_worker)
 
+    p = sub.add_parser("config", help="print the effective settings as JSON, secrets masked")
+    Settings.add_arguments(p)
+    p.set_defaults(func=cmd_config)
+
     p = sub.add_parser("topics", help="manage topics")
     topics_sub = p.add_subparsers(dest="action", required=True)
     p = topics_sub.add_parser("create", help="create the four topics (idempotent)")
     Settings.add_arguments(
         p,
         only=(
-            "bootstrap_servers",
+            *CONNECTION_FIELDS,
             "partitions",
             "replication_factor",
             "topic_raw",
@@ -226,14 +254,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("publish", help="publish JSONL raw articles or plain-text files to the raw topic")
     p.add_argument("files", nargs="+")
     p.add_argument("--topic", default=None, help="another topic than the raw one")
-    Settings.add_arguments(p, only=("bootstrap_servers", "topic_raw"))
+    Settings.add_arguments(p, only=(*CONNECTION_FIELDS, "topic_raw"))
     p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser("tail", help="print a topic's records, pretty, and follow it")
     p.add_argument("topic", help="a topic name, or raw|enriched|events|deadletter")
     p.add_argument("--no-follow", action="store_true", help="stop after 5 s without records")
     Settings.add_arguments(
-        p, only=("bootstrap_servers", "topic_raw", "topic_enriched", "topic_events", "topic_deadletter")
+        p, only=(*CONNECTION_FIELDS, "topic_raw", "topic_enriched", "topic_events", "topic_deadletter")
     )
     p.set_defaults(func=cmd_tail)
 
@@ -276,12 +304,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bad-share", type=float, default=0.03, help="share of malformed messages")
     p.add_argument("--json", dest="json_path", default=None, help="also write the JSON summary to this file")
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("hardening", help="worst time per article of pathological bodies through validate_and_enrich")
+    p.add_argument("--size", type=int, default=None, help="bytes per body (default: the --max-body-bytes limit)")
+    p.add_argument("--max-body-bytes", type=int, default=Settings.max_body_bytes)
+    p.add_argument("--runs", type=int, default=3, help="runs per case; the worst is reported")
+    p.add_argument("--timeout", type=float, default=120.0, help="seconds a case may take before it is stopped")
+    p.add_argument("--case", action="append", dest="cases", default=None, help="only this case (repeatable)")
+    p.add_argument("--json", dest="json_path", default=None, help="also write the figures to this file (JSON)")
+    p.set_defaults(func=cmd_hardening)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except SecurityError as exc:  # e.g. a TLS handshake the broker's certificate failed
+        sys.exit(f"wirestream: {exc}")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,15 @@
 """Event identity and article duplicates: the pure state machine the dedup agent runs per blocking key.
 
-A block holds every live event between one set of participants. An article with a firm date joins the
-event of that day (or creates it: its id depends only on participants and day); an article
-whose day is only its publication day joins the latest firm event up to LOW_WINDOW days before, or
-stays provisional until a firm article arrives and absorbs it (the absorbed event says `merged_into`).
+A block holds the coverage of every live call between one set of participants, and the events are a
+pure function of that coverage, recomputed on each article, so they never depend on arrival order:
+
+* a report with a firm day (a date, a weekday, "yesterday") belongs to the event of that day; its id
+  depends only on the participants and the day;
+* a report whose only day is its publication day belongs to the latest firm event up to
+  LOW_WINDOW_DAYS before it, else to a provisional event on its publication day.
+
+When a dated report arrives after undated ones, the provisional event's articles move to the dated
+event and the provisional one is published once more with `status: merged` and `merged_into`.
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+import orjson
+
 from workers.fingerprint import NEAR_DUPLICATE_JACCARD, similarity
 
 # A firm date may differ by this many days between outlets in different time zones.
@@ -21,8 +29,9 @@ FIRM_TOLERANCE_DAYS = 0
 LOW_WINDOW_DAYS = 2
 # Events kept per block beyond the horizon (most recently touched first): bounds state per block.
 MAX_EVENTS_PER_BLOCK = 32
-# Signatures kept per event for near-duplicate checks: bounds state per event.
-MAX_SIGNATURES_PER_EVENT = 4
+# Signatures kept per block for near-duplicate checks (the most recent ones): bounds state.
+MAX_SIGNATURES = 8
+TITLE_KEPT = 160  # characters of each title kept in state, for the headline
 CONFIDENCE_RANK = {"low": 0, "medium": 1, "high": 2}
 
 
@@ -61,165 +70,176 @@ def event_id_for(block: str, day: date) -> str:
 
 
 def empty_block() -> dict[str, Any]:
-    return {"events": {}, "seen": {}, "hashes": {}, "clock": "", "seq": 0}
-
-
-def _live(block: dict[str, Any]) -> list[dict[str, Any]]:
-    return [e for e in block["events"].values() if e["merged_into"] is None]
-
-
-def _day(e: dict[str, Any]) -> date:
-    return date.fromisoformat(e["date"])
-
-
-def _find_event(block: dict[str, Any], cov: Coverage) -> dict[str, Any] | None:
-    assert cov.day is not None
-    events = _live(block)
-    same = [e for e in events if e["date"] == cov.day.isoformat()]
-    if same:
-        return same[0]
-    if cov.confidence != "low":
-        near = [
-            e for e in events if e["date_confidence"] != "low" and abs((_day(e) - cov.day).days) <= FIRM_TOLERANCE_DAYS
-        ]
-        return min(near, key=lambda e: (abs((_day(e) - cov.day).days), e["event_id"])) if near else None
-    firm = [e for e in events if e["date_confidence"] != "low" and 0 <= (cov.day - _day(e)).days <= LOW_WINDOW_DAYS]
-    if firm:
-        return max(firm, key=lambda e: (e["date"], e["event_id"]))
-    loose = [e for e in events if abs((_day(e) - cov.day).days) <= 1]
-    return min(loose, key=lambda e: (e["date"], e["event_id"])) if loose else None
-
-
-def _new_event(cov: Coverage) -> dict[str, Any]:
-    assert cov.day is not None
+    # coverage: article id -> [day, confidence, medium, source, title, published_at, topics]
+    # seen: article id -> [day, duplicate_of, near_duplicate_of] for every article, call or not
+    # events: event id -> [version, status, merged_into, touched, digest of the last published content]
     return {
-        "event_id": event_id_for(cov.block, cov.day),
-        "version": 0,
-        "status": "active",
-        "merged_into": None,
-        "participants": list(cov.participants),
-        "date": cov.day.isoformat(),
-        "date_confidence": cov.confidence,
-        "medium": cov.medium,
-        "topics": [],
-        "articles": [],
-        "sources": [],
-        "first_seen": cov.published_at,
-        "last_updated": cov.published_at,
-        "headline": "",
-        "headline_key": "",
+        "coverage": {},
+        "seen": {},
+        "hashes": {},
         "signatures": [],
-        "touched": 0,
+        "events": {},
+        "participants": [],
+        "clock": "",
+        "seq": 0,
     }
 
 
-def _add(event: dict[str, Any], cov: Coverage) -> None:
-    if cov.medium == "video" and cov.confidence != "low":
-        event["medium"] = "video"  # a firm report of video wins over the default "phone"
-    event["articles"] = sorted({*event["articles"], cov.article_id})
-    if cov.source:
-        event["sources"] = sorted({*event["sources"], cov.source})
-    event["topics"] = sorted({*event["topics"], *cov.topics})
-    if CONFIDENCE_RANK[cov.confidence] > CONFIDENCE_RANK[event["date_confidence"]] and event["date"] == (
-        cov.day.isoformat() if cov.day else None
-    ):
-        event["date_confidence"] = cov.confidence
-    event["first_seen"] = min(event["first_seen"], cov.published_at)
-    event["last_updated"] = max(event["last_updated"], cov.published_at)
-    key = f"{cov.published_at}|{cov.article_id}"
-    if cov.title and (not event["headline_key"] or key < event["headline_key"]):
-        event["headline"], event["headline_key"] = cov.title, key
-    if len(event["signatures"]) < MAX_SIGNATURES_PER_EVENT:
-        event["signatures"].append([cov.article_id, cov.signature])
+def live_events(block: dict[str, Any]) -> int:
+    return sum(1 for state in block["events"].values() if state[1] == "active")
 
 
-def _absorb(target: dict[str, Any], other: dict[str, Any]) -> None:
-    target["articles"] = sorted({*target["articles"], *other["articles"]})
-    target["sources"] = sorted({*target["sources"], *other["sources"]})
-    target["topics"] = sorted({*target["topics"], *other["topics"]})
-    target["first_seen"] = min(target["first_seen"], other["first_seen"])
-    target["last_updated"] = max(target["last_updated"], other["last_updated"])
-    if other["headline_key"] and (not target["headline_key"] or other["headline_key"] < target["headline_key"]):
-        target["headline"], target["headline_key"] = other["headline"], other["headline_key"]
-    room = MAX_SIGNATURES_PER_EVENT - len(target["signatures"])
-    target["signatures"].extend(other["signatures"][: max(0, room)])
-    other["status"], other["merged_into"] = "merged", target["event_id"]
+def _cluster(coverage: dict[str, list[Any]]) -> dict[str, str]:
+    """article id -> the day of its event. Firm reports keep their day; an undated one goes to the
+    latest firm day up to LOW_WINDOW_DAYS before its publication day, else stays on that day."""
+    firm_days = sorted({c[0] for c in coverage.values() if c[1] != "low"})
+    out = {}
+    for article_id, c in coverage.items():
+        day = c[0]
+        if c[1] == "low":
+            earliest = (date.fromisoformat(day) - timedelta(days=LOW_WINDOW_DAYS)).isoformat()
+            candidates = [d for d in firm_days if earliest <= d <= day]
+            day = candidates[-1] if candidates else day
+        out[article_id] = day
+    return out
 
 
-def public_event(event: dict[str, Any]) -> dict[str, Any]:
+def _content(day: str, members: list[str], block: dict[str, Any], block_key: str) -> dict[str, Any]:
+    cov = block["coverage"]
+    own = [cov[a] for a in members if cov[a][0] == day]  # reports that give this very day
+    confidence = max((c[1] for c in own), key=CONFIDENCE_RANK.__getitem__, default="low")
+    video = any(c[2] == "video" and c[1] != "low" for c in (cov[a] for a in members))
+    titled = sorted((cov[a][5], a) for a in members if cov[a][4])
+    return {
+        "event_id": event_id_for(block_key, date.fromisoformat(day)),
+        "participants": block["participants"],
+        "date": day,
+        "date_confidence": confidence,
+        "medium": "video" if video else "phone",
+        "topics": sorted({t for a in members for t in cov[a][6]}),
+        "articles": sorted(members),
+        "sources": sorted({cov[a][3] for a in members if cov[a][3]}),
+        "first_seen": min(cov[a][5] for a in members),
+        "last_updated": max(cov[a][5] for a in members),
+        "headline": cov[titled[0][1]][4] if titled else "",
+    }
+
+
+def _digest(content: dict[str, Any]) -> str:
+    return hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
+
+
+def _payload(content: dict[str, Any], state: list[Any]) -> dict[str, Any]:
     """The call-event payload (without schema_version), as subscribers see it."""
-    body = {k: v for k, v in event.items() if k not in ("headline_key", "signatures", "touched")}
-    body["num_articles"] = len(event["articles"])
-    body["num_sources"] = len(event["sources"])
-    return body
+    return {
+        "event_id": content["event_id"],
+        "version": state[0],
+        "status": state[1],
+        "merged_into": state[2],
+        **{k: v for k, v in content.items() if k != "event_id"},
+        "num_articles": len(content["articles"]),
+        "num_sources": len(content["sources"]),
+    }
 
 
 def _near_duplicate(block: dict[str, Any], cov: Coverage) -> str | None:
     best, best_sim = None, NEAR_DUPLICATE_JACCARD
-    for e in block["events"].values():
-        for article_id, sig in e["signatures"]:
-            sim = similarity(sig, cov.signature)
-            if sim >= best_sim and article_id != cov.article_id:
-                best, best_sim = article_id, sim
+    for article_id, sig in block["signatures"]:
+        sim = similarity(sig, cov.signature)
+        if sim >= best_sim and article_id != cov.article_id:
+            best, best_sim = article_id, sim
     return best
 
 
-def _prune(block: dict[str, Any], horizon_days: int) -> None:
+def _prune(block: dict[str, Any], horizon_days: int, block_key: str) -> None:
     """Bound the state: keep the events within the horizon of the block's clock (the newest day it
     has seen, so a replay prunes exactly as the live run did) and, beyond it, the most recently
     touched MAX_EVENTS_PER_BLOCK events, so a backfill in any order still meets its calls' coverage."""
     cutoff = (date.fromisoformat(block["clock"]) - timedelta(days=horizon_days)).isoformat()
-    old = sorted((e for e in block["events"].values() if e["date"] < cutoff), key=lambda e: -e["touched"])
-    for e in old[MAX_EVENTS_PER_BLOCK:]:
-        del block["events"][e["event_id"]]
-    if len(old) <= MAX_EVENTS_PER_BLOCK and len(block["seen"]) <= MAX_EVENTS_PER_BLOCK:
-        return
-    kept = set(block["events"])
-    block["seen"] = {a: v for a, v in block["seen"].items() if v[1] >= cutoff or v[0] in kept}
+    old = sorted((s[3], eid) for eid, s in block["events"].items() if eid[5:15] < cutoff)
+    for _, eid in old[: max(0, len(old) - MAX_EVENTS_PER_BLOCK)]:
+        del block["events"][eid]
+    live_days = {eid[5:15] for eid, s in block["events"].items() if s[1] == "active"}
+    assigned = _cluster(block["coverage"])
+    for article_id in [a for a, d in assigned.items() if d < cutoff and d not in live_days]:
+        del block["coverage"][article_id]
+    block["seen"] = {a: v for a, v in block["seen"].items() if v[0] >= cutoff or a in block["coverage"]}
     block["hashes"] = {h: v for h, v in block["hashes"].items() if v[1] >= cutoff or v[0] in block["seen"]}
 
 
 def assign(block: dict[str, Any], cov: Coverage, horizon_days: int = 14) -> Decision:
-    """Place one article in its block's state (mutated in place) and say what changed."""
+    """Place one article in its block's state (mutated in place) and say which events changed."""
     if cov.article_id in block["seen"]:
-        # a redelivery (at-least-once) or a re-sent article: no new effect
-        return Decision(block["seen"][cov.article_id][0], redelivered=True)
+        # a redelivery (at-least-once) or a re-sent article: no new effect, the same answer as the first time
+        day, duplicate_of, near = block["seen"][cov.article_id]
+        event_id = None
+        if cov.article_id in block["coverage"]:
+            event_id = event_id_for(cov.block, date.fromisoformat(_cluster(block["coverage"])[cov.article_id]))
+        return Decision(event_id, duplicate_of, near, redelivered=True)
     day = (cov.day or date.fromisoformat(cov.published_at[:10])).isoformat()
     block["clock"] = max(block["clock"], day)
-    block["seq"] = block.get("seq", 0) + 1
-    _prune(block, horizon_days)
+    block["seq"] += 1
     known = block["hashes"].get(cov.content_hash)
     duplicate_of = known[0] if known else None
     if duplicate_of is None:
         block["hashes"][cov.content_hash] = [cov.article_id, day]
     near = None if duplicate_of else _near_duplicate(block, cov)
+    block["signatures"] = [*block["signatures"], [cov.article_id, cov.signature]][-MAX_SIGNATURES:]
+    block["seen"][cov.article_id] = [day, duplicate_of, near]
     if cov.day is None or not cov.participants:
-        block["seen"][cov.article_id] = [None, day]
+        _prune(block, horizon_days, cov.block)
         return Decision(None, duplicate_of, near)
 
+    if not block["participants"]:
+        block["participants"] = list(cov.participants)
+    block["coverage"][cov.article_id] = [
+        day,
+        cov.confidence,
+        cov.medium,
+        cov.source,
+        cov.title[:TITLE_KEPT],
+        cov.published_at,
+        list(cov.topics),
+    ]
+    assigned = _cluster(block["coverage"])
+    members: dict[str, list[str]] = {}
+    for article_id, event_day in assigned.items():
+        members.setdefault(event_day, []).append(article_id)
+    contents = {c["event_id"]: c for c in (_content(d, m, block, cov.block) for d, m in members.items())}
+
     changes: list[dict[str, Any]] = []
-    event = _find_event(block, cov)
-    if event is None:
-        event = _new_event(cov)
-        existing = block["events"].get(event["event_id"])
-        if existing is not None:  # a merged-away event of the same day: revive its id
-            existing["status"], existing["merged_into"] = "active", None
-            event = existing
-        else:
-            block["events"][event["event_id"]] = event
-    _add(event, cov)
-    event["touched"] = block["seq"]
-    if cov.confidence != "low":
-        # provisional events published on the call day or just after are this call
-        for other in list(_live(block)):
-            lag = (_day(other) - cov.day).days
-            if other is not event and other["date_confidence"] == "low" and 0 <= lag <= LOW_WINDOW_DAYS:
-                _absorb(event, other)
-                for article_id in other["articles"]:
-                    block["seen"][article_id][0] = event["event_id"]
-                other["version"] += 1
-                changes.append(public_event(other))
-    event["version"] += 1
-    changes.append(public_event(event))
-    block["seen"][cov.article_id] = [event["event_id"], day]
-    return Decision(event["event_id"], duplicate_of, near, changes=changes)
+    for eid, state in sorted(block["events"].items()):
+        if state[1] == "active" and eid not in contents:
+            # its reports now belong to a dated event: say where they went
+            moved_to = event_id_for(cov.block, date.fromisoformat(assigned[min(state[5])]))
+            state[:5] = [state[0] + 1, "merged", moved_to, block["seq"], state[4]]
+            changes.append(_payload({"event_id": eid, **_former(state, block, eid)}, state))
+    for eid, content in sorted(contents.items()):
+        digest = _digest(content)
+        state = block["events"].get(eid)
+        if state is None or state[1] != "active" or state[4] != digest:
+            version = state[0] + 1 if state else 1
+            state = [version, "active", None, block["seq"], digest, content["articles"]]
+            block["events"][eid] = state
+            changes.append(_payload(content, state))
+    _prune(block, horizon_days, cov.block)
+    event_id = event_id_for(cov.block, date.fromisoformat(assigned[cov.article_id]))
+    return Decision(event_id, duplicate_of, near, changes=changes)
+
+
+def _former(state: list[Any], block: dict[str, Any], event_id: str) -> dict[str, Any]:
+    """The last published content of an event that has just been merged away (its articles as they were)."""
+    articles = state[5]
+    cov = block["coverage"]
+    return {
+        "participants": block["participants"],
+        "date": event_id[5:15],
+        "date_confidence": "low",
+        "medium": "phone",
+        "topics": sorted({t for a in articles if a in cov for t in cov[a][6]}),
+        "articles": sorted(articles),
+        "sources": sorted({cov[a][3] for a in articles if a in cov and cov[a][3]}),
+        "first_seen": min((cov[a][5] for a in articles if a in cov), default=""),
+        "last_updated": max((cov[a][5] for a in articles if a in cov), default=""),
+        "headline": "",
+    }

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,6 +30,7 @@ _SEPARATOR = re.compile(r"[,;:.!?()\[\]\"\n、。，；：！？]|\band\b|\bwith
 # English derivations that a prefix role pattern of another language would take in: "presidential"
 _DERIVED = re.compile(r"(?:ial|ials|ship|ships|cy|cies)$")
 # between a role and the name it introduces: punctuation and up to three given names or initials
+APPOSITION_SPAN = 60  # how far after a role its name may start ("President Joseph R. Biden")
 _APPOSITION = re.compile(r"[\s,]*(?:[A-Z][\w.'-]*\s+){0,3}$")
 # Latin-script languages whose names take case endings ("Putyinnal", "Putina")
 INFLECTING_LATIN = frozenset(
@@ -124,14 +126,16 @@ def _resolve_roles(kb: KnowledgeBase, folded: str, text: str, mentions: list[Men
     roles = lexicon_matcher(ROLE_KEYS).find(folded)
     has_fm = any(r.value == "foreign_minister" for r in roles)
     taken = {(m.start, m.end) for m in mentions}
-    named_at = [m.start for m in mentions if m.kind in ("name", "surname")]
+    named_at = sorted(m.start for m in mentions if m.kind in ("name", "surname"))
     named_end = {m.end for m in mentions if m.kind in ("name", "surname")}
+    country_starts = [c.start for c in countries]  # mentions are in text order
 
     found: list[Mention] = []
     for role in roles:
         if (role.start, role.end) in taken:
             continue
-        if any(start >= role.end and _APPOSITION.fullmatch(text, role.end, start) for start in named_at):
+        following = named_at[bisect_left(named_at, role.end) : bisect_left(named_at, role.end + APPOSITION_SPAN)]
+        if any(_APPOSITION.fullmatch(text, role.end, start) for start in following):
             continue  # "Turkish President (Joseph R.) Biden": the name that follows says who
         if is_unspaced_script(role.text[0]) and role.start in named_end:
             continue  # "岸田文雄首相": in Chinese, Japanese and Korean the title follows the name
@@ -141,9 +145,14 @@ def _resolve_roles(kb: KnowledgeBase, folded: str, text: str, mentions: list[Men
             continue
         if _plural(role.text):
             continue  # "the two leaders", "their counterparts": not one office holder
+        window = countries[
+            bisect_left(country_starts, role.start - ROLE_GAP - 64) : bisect_left(
+                country_starts, role.end + ROLE_GAP + 1
+            )
+        ]
         near = [
             c
-            for c in countries
+            for c in window
             if (0 <= role.start - c.end <= ROLE_GAP and _joins(folded[c.end : role.start]))
             or (0 <= c.start - role.end <= ROLE_GAP and _joins(folded[role.end : c.start]))
         ]

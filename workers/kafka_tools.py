@@ -1,4 +1,7 @@
-"""Admin, feed and tail tools over kafka-python: `topics create`, `publish`, `tail`."""
+"""Admin, feed and tail tools over kafka-python: `topics create`, `publish`, `tail`.
+
+Every client here connects with `connection_kwargs(settings)`: the bootstrap servers and the
+connection security (TLS, SASL) of workers/security.py, the same settings the worker uses."""
 
 from __future__ import annotations
 
@@ -14,13 +17,23 @@ from kafka.admin import KafkaAdminClient, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
 from workers.config import Settings
+from workers.security import kafka_python_kwargs, preflight_tls
 
 TITLE_MAX = 200  # a plain-text file's first line is its title when it is at most this long
 
 
+def connection_kwargs(settings: Settings) -> dict[str, object]:
+    """kafka-python arguments for the bootstrap servers and the connection security. With TLS, one
+    handshake with the bootstrap servers first: a wrong CA or host name fails here, in seconds and with
+    a message that says which (kafka-python would report "Unable to bootstrap" after 30 s)."""
+    kwargs = {"bootstrap_servers": settings.bootstrap_servers, **kafka_python_kwargs(settings)}
+    preflight_tls(settings)
+    return kwargs
+
+
 def create_topics(settings: Settings) -> dict[str, str]:
     """Create the four topics; existing ones are left as they are. Returns name -> created|exists."""
-    admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap_servers, client_id="wirestream-admin")
+    admin = KafkaAdminClient(client_id="wirestream-admin", **connection_kwargs(settings))
     try:
         existing = set(admin.list_topics())
         wanted = []
@@ -68,7 +81,7 @@ def read_messages(paths: Iterable[str]) -> Iterator[bytes]:
 
 def publish(settings: Settings, messages: Iterable[bytes], topic: str | None = None) -> int:
     producer = KafkaProducer(
-        bootstrap_servers=settings.bootstrap_servers, acks="all", linger_ms=5, max_request_size=16 * 1_048_576
+        acks="all", linger_ms=5, max_request_size=16 * 1_048_576, **connection_kwargs(settings)
     )  # over-size inputs must reach the dead letters
     count = 0
     try:
@@ -87,7 +100,7 @@ def consume(
     """Records of a topic, oldest first; without `follow`, stops after `idle_timeout_s` of silence."""
     consumer = KafkaConsumer(
         topic,
-        bootstrap_servers=settings.bootstrap_servers,
+        **connection_kwargs(settings),
         auto_offset_reset="earliest" if from_beginning else "latest",
         enable_auto_commit=False,
         group_id=None,

@@ -51,7 +51,8 @@ def boundary_text(folded: str) -> str:
 
 
 def _automaton_key(key: str) -> str:
-    mapped = key.translate(_BOUNDARY)
+    # punctuation inside or at the end of a name ("Abdullah II.", "al-Assad") is a word break in the text
+    mapped = " ".join(key.translate(_BOUNDARY).split())
     return mapped if is_unspaced_script(key[0]) else " " + mapped
 
 
@@ -105,6 +106,8 @@ class Matcher:
             target = merged.setdefault(_automaton_key(key), [])  # "al-assad" and "al assad" meet
             target.extend(r for r in rules if r not in target)
         for akey, rules in merged.items():
+            if not akey.strip():
+                continue  # a pattern of punctuation only
             key = akey.lstrip(" ")
             payload = (key, tuple(rules))
             open_end = is_unspaced_script(key[-1]) or any(r.prefix for r in rules)

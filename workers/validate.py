@@ -7,9 +7,11 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from urllib.parse import urlsplit
 
 import orjson
+import pycountry
 
 from workers.textnorm import content_hash, nfc
 
@@ -59,28 +61,49 @@ class Rejection:
     detail: str
 
 
-_TAG = re.compile(r"<[^>]{0,2000}>")
+_TAG = re.compile(r"<[^<>]{0,2000}>")  # stops at the next "<": linear on "<<<<" too
 # control characters, and invisible format characters (zero-width joiners, soft hyphens, BOMs) that
 # would split or hide words from matching: "జయ్\u200cశంకర్" is one name
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b-\u200f\u2060\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _SPACES = re.compile(r"[^\S\n]+")  # runs of blanks other than newlines: one space, so phrases match
 _BLANK_LINES = re.compile(r"\s*\n\s*")
 _LANG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]{2,8})*$")
-_HTMLISH = re.compile(r"<\s*/?\s*(?:p|div|span|br|a|html|body|script|style|h[1-6]|li|ul|ol|table|img)\b", re.I)
-_SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+# what fromisoformat accepts but RFC 3339 does not ("2020-W28-1", "20200713") is refused
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}:\d{2})?)?$")
+_HTMLISH = re.compile(r"<\s*/?\s*[a-z][\w:-]{0,30}(?:\s[^<>]{0,2000})?/?>", re.I)
+_SCRIPT_OPEN = re.compile(r"<(script|style)\b", re.I)
+
+
+def _drop_scripts(body: str) -> str:
+    """Script and style elements removed in one left-to-right pass (a regex with a lazy body is
+    quadratic on unclosed tags); an unclosed one runs to the end."""
+    out, pos = [], 0
+    lower = body.lower()
+    while (m := _SCRIPT_OPEN.search(body, pos)) is not None:
+        out.append(body[pos : m.start()])
+        close = lower.find(f"</{m.group(1).lower()}", m.end())
+        if close < 0:
+            return " ".join(out)
+        pos = lower.find(">", close)
+        pos = len(body) if pos < 0 else pos + 1
+        out.append(" ")
+    out.append(body[pos:])
+    return "".join(out)
 
 
 def clean_body(body: str) -> str:
-    """NFC, no control characters, and markup reduced to its text."""
+    """NFC, no control or invisible format characters, and markup reduced to its text."""
     body = nfc(_CONTROL.sub("", body))
     if _HTMLISH.search(body):
-        body = html.unescape(_TAG.sub(" ", _SCRIPT.sub(" ", body)))
+        body = html.unescape(_TAG.sub(" ", _drop_scripts(body)))
     return _BLANK_LINES.sub("\n", _SPACES.sub(" ", body)).strip()
 
 
 def parse_published(value: str, now: datetime) -> tuple[datetime, bool] | Rejection:
     """RFC 3339 date-time or a bare date; naive times are taken as UTC."""
     text = value.strip()
+    if not _RFC3339.match(text):
+        return Rejection("invalid_date", f"published_at {value[:64]!r} is not an RFC 3339 date-time or date")
     try:
         if len(text) == 10:
             day = date.fromisoformat(text)
@@ -98,6 +121,12 @@ def parse_published(value: str, now: datetime) -> tuple[datetime, bool] | Reject
     if parsed > now + FUTURE_SLACK:
         return Rejection("date_in_future", f"published_at {value[:64]!r} is after the ingest time {now:%Y-%m-%d}")
     return parsed, has_time
+
+
+@cache
+def _known_language(code: str) -> bool:
+    lookup = {"alpha_2": code} if len(code) == 2 else {"alpha_3": code}
+    return pycountry.languages.get(**lookup) is not None
 
 
 def derive_id(url: str | None, body_hash: str) -> str:
@@ -143,7 +172,7 @@ def validate(value: bytes | None, now: datetime, max_body_bytes: int = 1_048_576
     language = doc.get("language")
     if language is not None and language.strip():
         match = _LANG.match(language.strip().lower())
-        if not match:
+        if not match or not _known_language(match.group(1)):
             return Rejection("invalid_language", f"language {language[:16]!r} is not an ISO 639 code")
         language = match.group(1)
     else:
@@ -162,7 +191,10 @@ def validate(value: bytes | None, now: datetime, max_body_bytes: int = 1_048_576
     url = (doc.get("url") or "").strip() or None
     source = (doc.get("source") or "").strip() or None
     if source is None and url:
-        host = urlsplit(url).hostname or ""
+        try:
+            host = urlsplit(url).hostname or ""
+        except ValueError:  # "http://[::1", "https://[wire]/story": no host to name the source by
+            host = ""
         source = host.removeprefix("www.") or None
     body_hash = content_hash(body)
     article_id = (doc.get("id") or "").strip() or derive_id(url, body_hash)
