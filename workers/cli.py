@@ -38,9 +38,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
     import faust  # imported here: the other commands start fast without it
 
     from workers.app import create_app
+    from workers.startup import wait_for_broker
 
     settings = _settings(args)
     print(f"wirestream: {describe(settings)}", file=sys.stderr, flush=True)
+    wait_for_broker(settings)  # a broker that is not up yet: retry with backoff, do not exit
     preflight_tls(settings)  # a wrong CA or host name: a clear error now, not endless retries
     os.makedirs(settings.state_dir, exist_ok=True)  # RocksDB wants the directory's parents to exist
     app = create_app(settings)
