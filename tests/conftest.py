@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 import urllib.request
 import uuid
@@ -22,6 +21,7 @@ from referencing import Registry, Resource
 from workers.broker import EmbeddedBroker, free_port
 from workers.config import Settings
 from workers.kafka_tools import wait_for
+from workers.processes import spawn_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "schemas"
@@ -83,14 +83,6 @@ class RunningWorker:
         return self.process.returncode
 
 
-def worker_env(settings: Settings) -> dict[str, str]:
-    own = {Settings.env_name(name) for name in settings.__dataclass_fields__}
-    env = {k: v for k, v in os.environ.items() if k not in own}
-    for name in settings.__dataclass_fields__:
-        env[Settings.env_name(name)] = str(getattr(settings, name))
-    return env
-
-
 wait_until = wait_for
 
 
@@ -119,14 +111,7 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[..., RunningWorker]]:
 
     def start(settings: Settings, ready_timeout: float = 120) -> RunningWorker:
         log = tmp_path / f"worker-{len(started)}.log"
-        with log.open("wb") as fh:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "workers.cli", "worker"],
-                env=worker_env(settings),
-                stdout=fh,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        proc = spawn_worker(settings, log)
         w = RunningWorker(settings, proc, log)
         started.append(w)
         ok = wait_until(lambda: proc.poll() is not None or w.get("/readyz")[0] == 200, ready_timeout)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -16,12 +15,13 @@ from pathlib import Path
 import orjson
 import pytest
 
-from tests.conftest import RunningWorker, latest_by_key, read_topic, wait_until, worker_env
+from tests.conftest import RunningWorker, latest_by_key, read_topic, wait_until
 from tests.tcp_proxy import TcpProxy
 from workers.broker import EmbeddedBroker, free_port, wait_for_port
 from workers.config import Settings
 from workers.kafka_tools import create_topics, publish
 from workers.pipeline import process_lines
+from workers.processes import spawn_worker
 
 pytestmark = pytest.mark.integration
 
@@ -36,14 +36,7 @@ def launch(tmp_path: Path) -> Iterator[Callable[[Settings], RunningWorker]]:
 
     def start(settings: Settings) -> RunningWorker:
         log = tmp_path / f"worker-{len(started)}.log"
-        with log.open("wb") as fh:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "workers.cli", "worker"],
-                env=worker_env(settings),
-                stdout=fh,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        proc = spawn_worker(settings, log)
         w = RunningWorker(settings, proc, log)
         started.append(w)
         return w

@@ -33,6 +33,7 @@ import pytest
 
 from workers.broker import free_port, wait_for_port
 from workers.config import Settings
+from workers.processes import spawn_worker, worker_env
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "workers" / "demo").glob("*.txt"))
@@ -260,8 +261,6 @@ key = {pki.wrong_name_key}
 
 
 def cli(settings: Settings, *argv: str, timeout: float = 120) -> tuple[subprocess.CompletedProcess, float]:
-    from tests.conftest import worker_env
-
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "workers.cli", *argv],
@@ -276,19 +275,9 @@ def cli(settings: Settings, *argv: str, timeout: float = 120) -> tuple[subproces
 
 def worker_failure(settings: Settings, tmp_path: Path) -> tuple[int, str, float]:
     """Start `wirestream worker`, which must exit on its own within FAIL_FAST_S."""
-    from tests.conftest import worker_env
-
     log = tmp_path / f"worker-{uuid.uuid4().hex[:6]}.log"
     started = time.monotonic()
-    with log.open("wb") as fh:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "workers.cli", "worker"],
-            env=worker_env(settings),
-            stdout=fh,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            cwd=ROOT,
-        )
+    proc = spawn_worker(settings, log, cwd=ROOT)
     try:
         code = proc.wait(timeout=FAIL_FAST_S)
     except subprocess.TimeoutExpired:

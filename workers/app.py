@@ -69,41 +69,46 @@ def _broker_urls(servers: str) -> list[str]:
     return ["kafka://" + s.strip() for s in servers.split(",") if s.strip()]
 
 
-def create_app(settings: Settings) -> faust.App:
-    app = faust.App(
-        settings.app_id,
-        broker=_broker_urls(settings.bootstrap_servers),
+def faust_options(settings: Settings) -> dict[str, Any]:
+    """The Faust app settings of the worker; the benchmark's bare pass-through uses them too, so the
+    two differ only in what their agents do."""
+    return {
+        "broker": _broker_urls(settings.bootstrap_servers),
         # TLS and SASL (workers/security.py): the settings the CLI's kafka-python clients use too
-        broker_credentials=faust_credentials(settings),
-        store="rocksdb://" if settings.store == "rocksdb" else "memory://",
-        datadir=settings.state_dir,
-        processing_guarantee=settings.processing_guarantee,
-        topic_partitions=settings.partitions,
-        topic_replication_factor=settings.replication_factor,
-        topic_disable_leader=True,
-        web_bind=settings.web_host,
-        web_host=settings.web_host,
-        web_port=settings.web_port,
-        web_in_thread=False,
+        "broker_credentials": faust_credentials(settings),
+        "store": "rocksdb://" if settings.store == "rocksdb" else "memory://",
+        "datadir": settings.state_dir,
+        "processing_guarantee": settings.processing_guarantee,
+        "topic_partitions": settings.partitions,
+        "topic_replication_factor": settings.replication_factor,
+        "topic_disable_leader": True,
+        "web_bind": settings.web_host,
+        "web_host": settings.web_host,
+        "web_port": settings.web_port,
+        "web_in_thread": False,
         # the web port serves /metrics, /healthz and /readyz only: Faust's own pages are off, among them
         # /table/ (which would serve the dedup table's contents), /router/ (the cluster's worker URLs) and
         # the statistics, graph and performance pages
-        web_tables_enabled=False,
-        web_router_enabled=False,
-        web_stats_enabled=False,
-        web_graph_enabled=False,
-        web_metrics_enabled=False,
-        broker_session_timeout=settings.session_timeout_s,
-        broker_heartbeat_interval=max(1.0, settings.session_timeout_s / 10),
-        broker_rebalance_timeout=settings.session_timeout_s,
-        consumer_auto_offset_reset="earliest",
+        "web_tables_enabled": False,
+        "web_router_enabled": False,
+        "web_stats_enabled": False,
+        "web_graph_enabled": False,
+        "web_metrics_enabled": False,
+        "broker_session_timeout": settings.session_timeout_s,
+        "broker_heartbeat_interval": max(1.0, settings.session_timeout_s / 10),
+        "broker_rebalance_timeout": settings.session_timeout_s,
+        "consumer_auto_offset_reset": "earliest",
         # a dead letter carries the original message base64-encoded: room for the largest accepted input
-        producer_max_request_size=8 * settings.max_body_bytes + 1_048_576,
-        consumer_max_fetch_size=8 * settings.max_body_bytes + 1_048_576,
-        table_cleanup_interval=60.0,
-        key_serializer="raw",
-        value_serializer="raw",
-    )
+        "producer_max_request_size": 8 * settings.max_body_bytes + 1_048_576,
+        "consumer_max_fetch_size": 8 * settings.max_body_bytes + 1_048_576,
+        "table_cleanup_interval": 60.0,
+        "key_serializer": "raw",
+        "value_serializer": "raw",
+    }
+
+
+def create_app(settings: Settings) -> faust.App:
+    app = faust.App(settings.app_id, **faust_options(settings))
     setup_prometheus_sensors(app, pattern="/metrics", registry=metrics.REGISTRY, name_prefix="faust")
 
     raw = app.topic(settings.topic_raw, key_type=bytes, value_type=bytes, partitions=settings.partitions)

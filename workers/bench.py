@@ -646,30 +646,9 @@ def passthrough_app(settings: Settings):
     import faust
     from faust.web import Request, Response, View
 
-    from workers.app import _broker_urls, _ready
+    from workers.app import _ready, faust_options
 
-    app = faust.App(
-        settings.app_id,
-        broker=_broker_urls(settings.bootstrap_servers),
-        store="memory://",
-        datadir=settings.state_dir,
-        processing_guarantee=settings.processing_guarantee,
-        topic_partitions=settings.partitions,
-        topic_replication_factor=settings.replication_factor,
-        topic_disable_leader=True,
-        web_bind=settings.web_host,
-        web_host=settings.web_host,
-        web_port=settings.web_port,
-        web_in_thread=False,
-        broker_session_timeout=settings.session_timeout_s,
-        broker_heartbeat_interval=max(1.0, settings.session_timeout_s / 10),
-        broker_rebalance_timeout=settings.session_timeout_s,
-        consumer_auto_offset_reset="earliest",
-        producer_max_request_size=8 * settings.max_body_bytes + 1_048_576,
-        consumer_max_fetch_size=8 * settings.max_body_bytes + 1_048_576,
-        key_serializer="raw",
-        value_serializer="raw",
-    )
+    app = faust.App(settings.app_id, **{**faust_options(settings), "store": "memory://"})
     source = app.topic(settings.topic_raw, key_type=bytes, value_type=bytes, partitions=settings.partitions)
     sink = app.topic(settings.topic_enriched, key_type=bytes, value_type=bytes, partitions=settings.partitions)
 

@@ -35,10 +35,12 @@ from typing import Any
 
 import orjson
 
+from workers.benchgen import MONTHS, WEEKDAYS
 from workers.broker import EmbeddedBroker, free_port
 from workers.config import Settings
 from workers.kafka_tools import create_topics
 from workers.pipeline import process_lines
+from workers.processes import spawn_worker
 from workers.validate import Article, validate
 
 # --------------------------------------------------------------------------------------------------
@@ -75,21 +77,7 @@ SUBJECTS = [
     "the safety of the Zaporizhzhia nuclear plant",
     "bilateral relations",
 ]
-WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
+
 DATED = [
     "{A} held a phone call with {B} on {when}, {govA} said. The two leaders discussed {subject}.",
     "{a} and {b} spoke by phone on {when}, according to {govB}. They talked about {subject} and agreed to "
@@ -186,14 +174,6 @@ def _iso(ts: datetime) -> str:
 # Worker processes and topics
 
 
-def worker_env(settings: Settings) -> dict[str, str]:
-    own = {Settings.env_name(name) for name in settings.__dataclass_fields__}
-    env = {k: v for k, v in os.environ.items() if k not in own}
-    for name in settings.__dataclass_fields__:
-        env[Settings.env_name(name)] = str(getattr(settings, name))
-    return env
-
-
 @dataclass
 class WorkerProcess:
     settings: Settings
@@ -201,14 +181,7 @@ class WorkerProcess:
     process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> WorkerProcess:
-        with self.log.open("ab") as fh:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "workers.cli", "worker"],
-                env=worker_env(self.settings),
-                stdout=fh,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        self.process = spawn_worker(self.settings, self.log, append=True)
         return self
 
     def alive(self) -> bool:

@@ -158,6 +158,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """The embedded default: broker, topics, worker, the seed articles, the call events, /metrics."""
     from workers.broker import EmbeddedBroker, free_port
     from workers.kafka_tools import consume, create_topics, publish, read_messages, wait_for
+    from workers.processes import spawn_worker
 
     workdir = Path(tempfile.mkdtemp(prefix="wirestream-demo-"))
     broker = EmbeddedBroker(log_path=workdir / "broker.log").start()
@@ -177,14 +178,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         for name, state in create_topics(settings).items():
             print(f"topic {name}: {state}", flush=True)
-        worker_log = open(workdir / "worker.log", "wb")  # noqa: SIM115
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "workers.cli", "worker"],
-            env=env,
-            stdout=worker_log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        worker = spawn_worker(settings, workdir / "worker.log")
         ready_url = f"http://{settings.web_host}:{web_port}/readyz"
         print(f"worker: starting (log {workdir / 'worker.log'}), waiting for {ready_url}", flush=True)
         if not wait_for(lambda: _http_ok(ready_url) or worker.poll() is not None, timeout=120):
