@@ -174,7 +174,11 @@ def test_percentile_and_state_size():
     values = [float(v) for v in range(1, 101)]
     assert percentile(values, 50) == 50.0 and percentile(values, 99) == 99.0 and percentile([7.0], 99) == 7.0
     blocks = {
-        "call:a+b": {"events": {"e1": {"merged_into": None}, "e2": {"merged_into": "e1"}}, "seen": {}},
+        # event state as workers/dedup.py keeps it: [version, status, merged_into, touched, digest, articles]
+        "call:a+b": {
+            "events": {"e1": [1, "active", None, 1, "d", ["x"]], "e2": [2, "merged", "e1", 2, "d", ["y"]]},
+            "seen": {},
+        },
         "article:2021-01-01:ab": {"events": {}, "seen": {"x": [None, "2021-01-01"]}},
     }
     state = state_size(blocks)
@@ -189,3 +193,21 @@ def test_bench_subcommand_flags():
     assert args.func is cmd_bench
     assert (args.articles, args.runs, args.skip_broker) == (2000, 1, True)
     assert (args.rate, args.memory_articles, args.duration) == (200.0, 100_000, 15.0)
+
+
+def test_state_size_counts_live_events_of_a_real_run():
+    from datetime import UTC, datetime
+
+    from workers.bench import state_size
+    from workers.benchgen import generate
+    from workers.pipeline import BatchRun, validate_and_enrich
+    from workers.validate import Rejection
+
+    run = BatchRun()
+    for raw in generate(200, seed=3, bad_share=0.0):
+        result = validate_and_enrich(raw, datetime.now(UTC), 1_048_576)
+        if not isinstance(result, Rejection):
+            run.add(result)
+    size = state_size(run.blocks)
+    assert size["live_events"] > 0 and size["events_in_state"] >= size["live_events"]
+    assert size["bytes_per_live_event"] == round(size["bytes_total"] / size["live_events"], 1)

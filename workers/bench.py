@@ -42,6 +42,7 @@ import orjson
 
 from workers.benchgen import Label, generate, generate_labelled
 from workers.config import Settings
+from workers.dedup import live_events
 
 DEFAULT_INPROCESS_ARTICLES = 5_000
 DEFAULT_E2E_ARTICLES = 3_000
@@ -86,9 +87,8 @@ def state_size(blocks: dict[str, dict[str, Any]]) -> dict[str, Any]:
             call_bytes += size
         else:
             article_bytes += size
-        for event in block["events"].values():
-            events += 1
-            live += event["merged_into"] is None
+        events += len(block["events"])
+        live += live_events(block)
     total = call_bytes + article_bytes
     return {
         "blocks": len(blocks),

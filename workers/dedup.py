@@ -72,7 +72,9 @@ def event_id_for(block: str, day: date) -> str:
 def empty_block() -> dict[str, Any]:
     # coverage: article id -> [day, confidence, medium, source, title, published_at, topics]
     # seen: article id -> [day, duplicate_of, near_duplicate_of] for every article, call or not
-    # events: event id -> [version, status, merged_into, touched, digest of the last published content]
+    # events: event id -> [version, status, merged_into, touched, digest of the last published content,
+    #                     its articles]
+    # participants: as the earliest-published report names them (participants_key: its published_at|id)
     return {
         "coverage": {},
         "seen": {},
@@ -80,6 +82,7 @@ def empty_block() -> dict[str, Any]:
         "signatures": [],
         "events": {},
         "participants": [],
+        "participants_key": "",
         "clock": "",
         "seq": 0,
     }
@@ -190,8 +193,10 @@ def assign(block: dict[str, Any], cov: Coverage, horizon_days: int = 14) -> Deci
         _prune(block, horizon_days, cov.block)
         return Decision(None, duplicate_of, near)
 
-    if not block["participants"]:
-        block["participants"] = list(cov.participants)
+    key = f"{cov.published_at}|{cov.article_id}"
+    if not block.get("participants_key") or key < block["participants_key"]:
+        # the earliest report names them, whatever the arrival order (roles can change over the years)
+        block["participants"], block["participants_key"] = list(cov.participants), key
     block["coverage"][cov.article_id] = [
         day,
         cov.confidence,
