@@ -211,3 +211,19 @@ def test_state_size_counts_live_events_of_a_real_run():
     size = state_size(run.blocks)
     assert size["live_events"] > 0 and size["events_in_state"] >= size["live_events"]
     assert size["bytes_per_live_event"] == round(size["bytes_total"] / size["live_events"], 1)
+
+
+def test_a_batch_run_forgets_non_call_blocks_past_the_horizon():
+    from datetime import UTC, datetime
+
+    import orjson
+
+    from workers.pipeline import SWEEP_EVERY, BatchRun, validate_and_enrich
+
+    run = BatchRun(horizon_days=14)
+    days = ["2024-01-01", "2024-03-01"]
+    for i in range(SWEEP_EVERY):
+        doc = {"id": f"n{i}", "body": f"Markets story number {i}.", "published_at": days[i * 2 // SWEEP_EVERY]}
+        run.add(validate_and_enrich(orjson.dumps(doc), datetime.now(UTC), 1_048_576))
+    kept_days = {key[8:18] for key in run.blocks if key.startswith("article:")}
+    assert kept_days == {"2024-03-01"}

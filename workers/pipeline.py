@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from time import perf_counter
 from typing import Any
 
@@ -18,6 +18,7 @@ from workers.textnorm import fold
 from workers.validate import Article, Rejection, validate
 
 LANG_SAMPLE = 4000  # characters given to the language detector
+SWEEP_EVERY = 1000  # articles between two sweeps of old non-call blocks in a batch run
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,14 +186,27 @@ class BatchRun:
         self.blocks: dict[str, dict[str, Any]] = {}
         self.events: dict[str, dict[str, Any]] = {}  # latest payload of every event
         self.horizon_days = horizon_days
+        self._newest = ""  # the newest publication day seen: the run's clock
+        self._added = 0
 
     def add(self, enriched: Enriched) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         block = self.blocks.setdefault(enriched.coverage.block, empty_block())
         decision = assign(block, enriched.coverage, self.horizon_days)
+        self._newest = max(self._newest, enriched.coverage.published_at[:10])
+        self._added += 1
+        if self._added % SWEEP_EVERY == 0:
+            self._forget_old_article_blocks()
         changes = [event_payload(c) for c in decision.changes]
         for change in changes:
             self.events[change["event_id"]] = change
         return finish(enriched.payload, decision), changes
+
+    def _forget_old_article_blocks(self) -> None:
+        # non-call articles are blocked per publication day and never revisited: past the horizon they
+        # go, as the worker's hourly timer does (there by wall clock, here by the run's own clock)
+        cutoff = (date.fromisoformat(self._newest) - timedelta(days=self.horizon_days)).isoformat()
+        for key in [k for k in self.blocks if k.startswith("article:") and k[8:18] < cutoff]:
+            del self.blocks[key]
 
     def final_event_id(self, event_id: str | None) -> str | None:
         """Follow merges to the event that absorbed this one."""
