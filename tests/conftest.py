@@ -129,9 +129,11 @@ def read_topic(
     """Records (decoded JSON, with their key) of a topic, read until `until` holds or time runs out."""
     from kafka import KafkaConsumer
 
+    from workers.kafka_tools import connection_kwargs
+
     consumer = KafkaConsumer(
         topic,
-        bootstrap_servers=settings.bootstrap_servers,
+        **connection_kwargs(settings),  # TLS and SASL too, for the tests that go through a proxy
         auto_offset_reset="earliest",
         enable_auto_commit=False,
         group_id=None,

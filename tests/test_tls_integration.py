@@ -296,27 +296,10 @@ def http_get(url: str) -> tuple[int, str]:
 
 
 def read_until(settings: Settings, topic: str, count: int, timeout: float = 90) -> list[dict]:
-    """Records of a topic through the TLS proxy, read with one consumer until `count` have arrived."""
-    from kafka import KafkaConsumer
+    """Values of a topic through the TLS proxy, read until `count` have arrived."""
+    from tests.conftest import read_topic
 
-    from workers.kafka_tools import connection_kwargs
-
-    consumer = KafkaConsumer(
-        topic,
-        **connection_kwargs(settings),
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        group_id=None,
-        consumer_timeout_ms=1000,
-    )
-    records: list[dict] = []
-    deadline = time.monotonic() + timeout
-    try:
-        while len(records) < count and time.monotonic() < deadline:
-            records += [orjson.loads(msg.value) for msg in consumer]
-    finally:
-        consumer.close()
-    return records
+    return [r["value"] for r in read_topic(settings, topic, until=lambda r: len(r) >= count, timeout=timeout)]
 
 
 # ------------------------------------------------------------------------------------------ tests
