@@ -8,7 +8,6 @@ import signal
 import subprocess
 import time
 import urllib.request
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,10 +17,10 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from workers.broker import EmbeddedBroker, free_port
+from workers.broker import EmbeddedBroker
 from workers.config import Settings
 from workers.kafka_tools import wait_for
-from workers.processes import spawn_worker
+from workers.processes import isolated_settings, spawn_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "schemas"
@@ -89,19 +88,8 @@ wait_until = wait_for
 @pytest.fixture
 def test_settings(broker: EmbeddedBroker, tmp_path: Path) -> Settings:
     """Topic names and app id unique to the test: tests share the broker, never each other's data."""
-    tag = uuid.uuid4().hex[:8]
-    return Settings(
-        bootstrap_servers=broker.bootstrap,
-        app_id=f"ws-{tag}",
-        topic_raw=f"raw-{tag}",
-        topic_enriched=f"enriched-{tag}",
-        topic_events=f"events-{tag}",
-        topic_deadletter=f"dead-{tag}",
-        partitions=2,
-        web_port=free_port(),
-        state_dir=str(tmp_path / "state"),
-        session_timeout_s=6.0,
-        log_level="warning",
+    return isolated_settings(
+        "ws", tmp_path, bootstrap_servers=broker.bootstrap, partitions=2, session_timeout_s=6.0, log_level="warning"
     )
 
 

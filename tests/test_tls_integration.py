@@ -33,7 +33,7 @@ import pytest
 
 from workers.broker import free_port, wait_for_port
 from workers.config import Settings
-from workers.processes import spawn_worker, worker_env
+from workers.processes import isolated_settings, spawn_worker, worker_env
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "workers" / "demo").glob("*.txt"))
@@ -155,22 +155,16 @@ class TlsCluster:
     workdir: Path
 
     def settings(self, **changes: object) -> Settings:
-        tag = uuid.uuid4().hex[:8]
-        base = Settings(
+        base = isolated_settings(
+            "tls",
+            self.workdir,
             bootstrap_servers=f"127.0.0.1:{self.tls_port}",
             security_protocol="SSL",
             ssl_cafile=str(self.pki.ca),
             ssl_certfile=str(self.pki.client_cert),
             ssl_keyfile=str(self.pki.client_key),
             ssl_key_password_file=str(self.pki.key_password_file),
-            app_id=f"tls-{tag}",
-            topic_raw=f"raw-{tag}",
-            topic_enriched=f"enriched-{tag}",
-            topic_events=f"events-{tag}",
-            topic_deadletter=f"dead-{tag}",
             partitions=2,
-            web_port=free_port(),
-            state_dir=str(self.workdir / f"state-{tag}"),
             store="memory",
             session_timeout_s=6.0,
             log_level="info",

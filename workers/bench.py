@@ -30,7 +30,6 @@ import tempfile
 import threading
 import time
 import urllib.request
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
@@ -376,19 +375,13 @@ class _Processes:
 
 
 def _settings(bootstrap: str, role: str, workdir: Path, partitions: int) -> Settings:
-    from workers.broker import free_port
+    from workers.processes import isolated_settings
 
-    tag = f"{role}-{uuid.uuid4().hex[:8]}"
-    return Settings(
+    return isolated_settings(
+        f"bench-{role}",
+        workdir,
         bootstrap_servers=bootstrap,
-        app_id=f"bench-{tag}",
-        topic_raw=f"bench-raw-{tag}",
-        topic_enriched=f"bench-enriched-{tag}",
-        topic_events=f"bench-events-{tag}",
-        topic_deadletter=f"bench-dead-{tag}",
         partitions=partitions,
-        web_port=free_port(),
-        state_dir=str(workdir / f"state-{tag}"),
         store="memory",
         session_timeout_s=6.0,
         log_level="warning",

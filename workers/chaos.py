@@ -25,7 +25,6 @@ import threading
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -40,7 +39,7 @@ from workers.broker import EmbeddedBroker, free_port
 from workers.config import Settings
 from workers.kafka_tools import create_topics
 from workers.pipeline import process_lines
-from workers.processes import spawn_worker
+from workers.processes import isolated_settings, spawn_worker
 from workers.validate import Article, validate
 
 # --------------------------------------------------------------------------------------------------
@@ -541,18 +540,11 @@ class Run:
     workers: list[WorkerProcess] = field(default_factory=list)
 
     def settings(self, name: str) -> Settings:
-        tag = f"{name}-{uuid.uuid4().hex[:6]}"
-        (self.workdir / tag).mkdir(parents=True, exist_ok=True)  # Faust creates the state dir, not its parents
-        return Settings(
+        return isolated_settings(
+            f"chaos-{name}",
+            self.workdir,
             bootstrap_servers=self.broker.bootstrap,
-            app_id=f"chaos-{tag}",
-            topic_raw=f"raw-{tag}",
-            topic_enriched=f"enriched-{tag}",
-            topic_events=f"events-{tag}",
-            topic_deadletter=f"dead-{tag}",
             partitions=4,
-            web_port=free_port(),
-            state_dir=str(self.workdir / tag / "state-0"),
             store=self.store,
             session_timeout_s=self.session_timeout_s,
             log_level=self.log_level,
@@ -666,17 +658,31 @@ def phase_kill(run: Run, good: int, bad: int, rate: float) -> Outcome:
         first.stop(signal.SIGKILL, timeout=10)
         second = run.worker(settings, "restarted")  # same state dir: local state plus the changelog
         run.ready(second)
-        feeder.join(timeout=run.timeout)
-        if feeder.is_alive():
-            raise RuntimeError("publishing did not finish in time")
-        outcome = run.finish(settings, messages, readers, now)
-        if not second.alive():
-            outcome.notes.append(f"the restarted worker died; log:\n{second.tail()}")
-            outcome.lost = max(outcome.lost, 1)
-        return outcome
+        return _conclude(run, settings, messages, readers, now, feeder, second, "the restarted worker")
     finally:
         for r in readers.values():
             r.close()
+
+
+def _conclude(
+    run: Run,
+    settings: Settings,
+    messages: list[bytes],
+    readers: dict[str, TopicReader],
+    now: datetime,
+    feeder: threading.Thread,
+    survivor: WorkerProcess,
+    who: str,
+) -> Outcome:
+    """Let publishing finish, count what arrived, and say so if the worker left standing died."""
+    feeder.join(timeout=run.timeout)
+    if feeder.is_alive():
+        raise RuntimeError("publishing did not finish in time")
+    outcome = run.finish(settings, messages, readers, now)
+    if not survivor.alive():
+        outcome.notes.append(f"{who} died; log:\n{survivor.tail()}")
+        outcome.lost = max(outcome.lost, 1)
+    return outcome
 
 
 def phase_scale(run: Run, good: int, bad: int, rate: float) -> Outcome:
@@ -695,21 +701,14 @@ def phase_scale(run: Run, good: int, bad: int, rate: float) -> Outcome:
         feeder.start()
         done = _wait_progress(run, readers, len(messages) // 4, [first])
         run.log(f"  a second worker joins after {done} outputs")
-        other = replace(settings, web_port=free_port(), state_dir=str(Path(settings.state_dir).parent / "state-1"))
+        other = replace(settings, web_port=free_port(), state_dir=settings.state_dir + "-second")
         second = run.worker(other, "second")
         run.ready(second)
         done = _wait_progress(run, readers, (len(messages) * 3) // 5, [first, second])
         run.log(f"  the first worker leaves (SIGTERM) after {done} outputs")
         code = first.stop(signal.SIGTERM, timeout=30)
         run.log(f"  first worker exited with {code}")
-        feeder.join(timeout=run.timeout)
-        if feeder.is_alive():
-            raise RuntimeError("publishing did not finish in time")
-        outcome = run.finish(settings, messages, readers, now)
-        if not second.alive():
-            outcome.notes.append(f"the second worker died; log:\n{second.tail()}")
-            outcome.lost = max(outcome.lost, 1)
-        return outcome
+        return _conclude(run, settings, messages, readers, now, feeder, second, "the second worker")
     finally:
         for r in readers.values():
             r.close()

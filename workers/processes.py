@@ -6,8 +6,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
+from workers.broker import free_port
 from workers.config import Settings
 
 WORKER_ARGV = (sys.executable, "-m", "workers.cli", "worker")
@@ -33,3 +35,19 @@ def spawn_worker(settings: Settings, log: Path, *, append: bool = False, cwd: Pa
             start_new_session=True,
             cwd=cwd,
         )
+
+
+def isolated_settings(prefix: str, state_root: Path, **settings: object) -> Settings:
+    """Settings whose app id, topics, web port and state directory are this run's alone: tests, chaos
+    phases and benchmarks share one broker and one machine, never each other's data."""
+    tag = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    defaults: dict[str, object] = {
+        "app_id": tag,
+        "topic_raw": f"raw-{tag}",
+        "topic_enriched": f"enriched-{tag}",
+        "topic_events": f"events-{tag}",
+        "topic_deadletter": f"dead-{tag}",
+        "web_port": free_port(),
+        "state_dir": str(state_root / f"state-{tag}"),
+    }
+    return Settings(**{**defaults, **settings})  # type: ignore[arg-type]

@@ -1,8 +1,8 @@
 """Text folding shared by the knowledge base, the lexicons and the articles.
 
-Folding is length-preserving for almost all text (one code point in, one out) so match offsets in
-the folded text are offsets in the original; the rare text where it is not (standalone combining
-marks such as Arabic harakat) gets an explicit offset map.
+Folding maps one code point to one (marks standing alone are kept), so match offsets in the folded
+text are offsets in the original. The only characters that fold to nothing, the zero-width joiners,
+are removed from article text at validation (workers/validate.py), so this holds for every article.
 """
 
 from __future__ import annotations
@@ -82,17 +82,6 @@ _TABLE = _FoldTable()
 def fold(text: str) -> str:
     """Lower-case, accent-free, punctuation-normalised form used for every match."""
     return text.translate(_TABLE)
-
-
-def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
-    """Fold text; when folding dropped characters, also return folded-index -> original-index."""
-    folded = text.translate(_TABLE)
-    if len(folded) == len(text):
-        return folded, None
-    mapping: list[int] = []
-    for i, ch in enumerate(text):
-        mapping.extend([i] * len(_TABLE[ord(ch)]))
-    return folded, mapping
 
 
 _WS = re.compile(r"\s+")
