@@ -30,7 +30,9 @@ _NAMING = re.compile(r"\s*(?:his|her|their|its|a|an|the|as|one|\"|')\s")
 _PAST_CLAUSE = re.compile(r"\bsince\b[^.;]{0,40}\bwhen\b")
 _ABOUT_THE_CALL = re.compile(r"\b(?:not yet|yet to|take place|no plans?|not planned)\b")
 # "call"/"calls" as a noun; "call for", "call on" and "called" are something else
-_CALL_NOUN = re.compile(r"(?<![-\w])calls?\b(?!\s+(?:for|on|upon|off|out|up|to|in|it|him|her|them)\b)")
+# (the word start is checked in code: a literal first lets the regex engine skip ahead quickly)
+_CALL_NOUN = re.compile(r"calls?\b(?!\s+(?:for|on|upon|off|out|up|to|in|it|him|her|them)\b)")
+_PLANNED_VERBS = ("call", "phone", "ring", "dial")  # a sentence without one of these has no _PLANNED_VERB
 # a date right after a reporting verb dates the statement, not necessarily the call
 _STATEMENT_DATE = re.compile(
     r"\b(?:said|says|announced|reported|told \w+|statement|added|noted|tweeted|wrote|posted|confirmed|stated)"
@@ -77,7 +79,11 @@ ATTRIBUTIONS = {
     "кремл*": "Kremlin",
     "iletisim baskanligi": "Turkish Communications Directorate",
 }
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+|\n+")
+# a sentence ends at end punctuation followed by white space, or at a run of newlines; a character class
+# first (no alternation, no look-behind) lets the regex engine skip ahead quickly
+_SENTENCE_MARK = re.compile(r"[.!?。！？\n]")
+_SPACE_RUN = re.compile(r"\s+")
+_NEWLINE_RUN = re.compile(r"\n+")
 _ABBREVIATION = re.compile(
     r"(?:^|[\s(])(?:\w|mr|mrs|ms|dr|gen|lt|col|sen|rep|gov|st|jr|sr|no|nov|dec|jan|feb|aug|sept?|oct)\.$"
 )
@@ -115,18 +121,30 @@ def attribution_matcher() -> Matcher:
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        if text[m.start() - 1 : m.start()] == "." and (
-            _ABBREVIATION.search(text, max(0, m.start() - 6), m.start()) or text[m.start() - 3 : m.start()] == "..."
+    spans, start, consumed = [], 0, 0
+    for mark in _SENTENCE_MARK.finditer(text):
+        at = mark.start()
+        if at < consumed:
+            continue  # inside the white space that ended the previous sentence
+        gap = _NEWLINE_RUN.match(text, at) if text[at] == "\n" else _SPACE_RUN.match(text, at + 1)
+        if gap is None:
+            continue  # "3.5", "U.S.": end punctuation with no space after it
+        consumed = gap.end()
+        if text[gap.start() - 1] == "." and (
+            _ABBREVIATION.search(text, max(0, gap.start() - 6), gap.start())
+            or text[gap.start() - 3 : gap.start()] == "..."
         ):
             continue  # "Joseph R. Biden", "Gen. Haftar", "U.S. officials", "Jaishankar... spoke with Pompeo"
-        if m.start() > start:
-            spans.append((start, m.start()))
-        start = m.end()
+        if gap.start() > start:
+            spans.append((start, gap.start()))
+        start = gap.end()
     if start < len(text):
         spans.append((start, len(text)))
     return spans
+
+
+def _word_or_hyphen(ch: str) -> bool:
+    return ch == "-" or ch.isalnum() or ch == "_"
 
 
 @dataclass(slots=True)
@@ -161,7 +179,12 @@ def _analyse(folded: str, mentions: list[Mention]) -> list[_Sentence]:
     out = []
     cue_starts = [c.start for c in cues]  # hits come sorted by start: bucket them with bisect
     people_starts = [p.start for p in people]
-    noun_starts = [m.start() for m in _CALL_NOUN.finditer(folded)]
+    noun_starts = [
+        m.start() for m in _CALL_NOUN.finditer(folded) if not (m.start() and _word_or_hyphen(folded[m.start() - 1]))
+    ]
+    # most sentences have no call verb and no "since": skip their regex searches
+    may_plan = any(verb in folded for verb in _PLANNED_VERBS)
+    may_look_back = "since" in folded
     for start, end in sentences(folded):
         s_cues = cues[bisect_left(cue_starts, start) : bisect_left(cue_starts, end)]
         s_people = people[bisect_left(people_starts, start) : bisect_left(people_starts, end)]
@@ -169,7 +192,7 @@ def _analyse(folded: str, mentions: list[Mention]) -> list[_Sentence]:
         # a plan or denial before the call cue makes the sentence not a report; after it, only one that
         # speaks of the call itself ("... have not yet been set", "may take place") does
         plans = [start if _ABOUT_THE_CALL.search(c.text) else c.start for c in s_cues if c.value == "planned"]
-        verb = _PLANNED_VERB.search(folded, start, end)
+        verb = _PLANNED_VERB.search(folded, start, end) if may_plan else None
         if verb:
             plans.append(verb.start())
             kinds.add("planned")
@@ -183,7 +206,7 @@ def _analyse(folded: str, mentions: list[Mention]) -> list[_Sentence]:
                     strong_at.append(p.end)
                     kinds.add("call")
                     break
-        if _PAST_CLAUSE.search(folded, start, end):
+        if may_look_back and _PAST_CLAUSE.search(folded, start, end):
             kinds.add("past_reference")
         call_at = min(strong_at or nouns or weak_at or [-1])
         out.append(_Sentence(start, end, kinds, call_at, s_people, bool(nouns), min(plans, default=-1)))
@@ -299,7 +322,7 @@ def extract(
         *[s for s in analysed if (s.strong or s.call_noun) and not s.people],
         *[s for s in analysed if s is not primary and names_both(s)],
     ]
-    dates = find_dates(folded, published)
+    dates = find_dates(folded, published, [(s.start, s.end) for s in ordered])
     day, confidence, source = _call_date(ordered, folded, dates, published, published_given)
     # the medium of THIS call: the primary sentence decides; other reports only if it says neither
     video = "video" in primary.cues or ("call" not in primary.cues and any("video" in s.cues for s in others))

@@ -25,6 +25,9 @@ _DAY_ONLY_CJK = re.compile(r"(?<![\d月월年년])(?<![月월]\s)(\d{1,2})\s*(?:
 _CJK = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
+MATCH_OVERHANG = 64  # characters a numeric or CJK date starting inside a span may reach beyond it
+
+
 @dataclass(frozen=True, slots=True)
 class TemporalExpr:
     start: int
@@ -100,10 +103,13 @@ def _day_month(folded: str, start: int, end: int, month: int, published: date) -
     return TemporalExpr(first, last, "explicit", day) if day else None
 
 
-def find_dates(folded: str, published: date) -> list[TemporalExpr]:
-    """Every temporal expression in the folded text, resolved; in text order."""
+def find_dates(folded: str, published: date, spans: list[tuple[int, int]] | None = None) -> list[TemporalExpr]:
+    """Every temporal expression in the folded text (or starting inside the given spans of it),
+    resolved; in text order."""
     found: list[TemporalExpr] = []
     for hit in _matcher().find(folded):
+        if spans is not None and not _inside(hit.start, spans):
+            continue
         kind, number = hit.value  # type: ignore[misc]
         if kind == "weekday":
             found.append(TemporalExpr(hit.start, hit.end, "weekday", resolve_weekday(number, published)))
@@ -113,22 +119,22 @@ def find_dates(folded: str, published: date) -> list[TemporalExpr]:
             expr = _day_month(folded, hit.start, hit.end, number, published)
             if expr is not None:
                 found.append(expr)
-    for m in _ISO.finditer(folded):
+    for m in _matches(_ISO, folded, spans, "-"):
         day = resolve_day_month(int(m.group(3)), int(m.group(2)), int(m.group(1)), published)
         if day:
             found.append(TemporalExpr(m.start(), m.end(), "explicit", day, numeric=True))
-    for m in _NUMERIC.finditer(folded):
+    for m in _matches(_NUMERIC, folded, spans, "./"):
         a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
         day = resolve_day_month(a, b, year, published) or resolve_day_month(b, a, year, published)
         if day:
             found.append(TemporalExpr(m.start(), m.end(), "explicit", day, numeric=True))
-    for m in _CJK.finditer(folded):
+    for m in _matches(_CJK, folded, spans, "月"):
         year = int(m.group(1)) if m.group(1) else None
         day = resolve_day_month(int(m.group(3)), int(m.group(2)), year, published)
         if day:
             found.append(TemporalExpr(m.start(), m.end(), "explicit", day))
     taken = {(t.start, t.end) for t in found}
-    for m in _DAY_ONLY_CJK.finditer(folded):
+    for m in _matches(_DAY_ONLY_CJK, folded, spans, "日일"):
         day_number = int(m.group(1))
         month_start = published.replace(day=1)
         if day_number > published.day + 1:  # later than publication: last month's
@@ -140,4 +146,27 @@ def find_dates(folded: str, published: date) -> list[TemporalExpr]:
         if not any(s <= m.start() < e for s, e in taken):
             found.append(TemporalExpr(m.start(), m.end(), "explicit", day))
     found.sort(key=lambda t: t.start)
+    return found
+
+
+def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= offset < end for start, end in spans)
+
+
+def _matches(pattern: re.Pattern[str], folded: str, spans: list[tuple[int, int]] | None, needs: str) -> list[re.Match]:
+    """The pattern's matches that start inside the spans (everywhere when None). A text without any of
+    the characters every match contains is not searched: most articles have no "月" and no ISO date."""
+    if not any(ch in folded for ch in needs):
+        return []
+    if spans is None:
+        return list(pattern.finditer(folded))
+    found = []
+    for start, end in sorted(spans):
+        # from the span's start (look-behinds still see the text before it) to a little past its end, so
+        # that a match starting inside may end outside it
+        for m in pattern.finditer(folded, start, end + MATCH_OVERHANG):
+            if m.start() >= end:
+                break
+            if not found or m.start() >= found[-1].end():
+                found.append(m)
     return found

@@ -50,6 +50,11 @@ def boundary_text(folded: str) -> str:
     return " " + folded.translate(_BOUNDARY) + " "
 
 
+def word_breaks(text: str) -> str:
+    """The text with every non-word character a space (same length)."""
+    return text.translate(_BOUNDARY)
+
+
 def _automaton_key(key: str) -> str:
     # punctuation inside or at the end of a name ("Abdullah II.", "al-Assad") is a word break in the text
     mapped = " ".join(key.translate(_BOUNDARY).split())
