@@ -39,7 +39,8 @@ def signature(folded_body: str) -> str:
     if len(hashes) >= SHINGLE:
         shingles = hashes[:-2] * _SHINGLE_MIX[0] + hashes[1:-1] * _SHINGLE_MIX[1] + hashes[2:]
     else:
-        shingles = np.array([int(np.sum(hashes * _SHINGLE_MIX[3 - len(hashes) :]))], dtype=np.uint32)
+        # fewer words than a shingle: the words so far are the one shingle (uint32 arithmetic wraps)
+        shingles = np.array([np.sum(hashes * _SHINGLE_MIX[SHINGLE - len(hashes) :], dtype=np.uint32)])
     return base64.b64encode(minhash(shingles).tobytes()).decode()
 
 
