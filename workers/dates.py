@@ -38,7 +38,7 @@ class TemporalExpr:
 
 
 @cache
-def _matcher() -> Matcher:
+def date_matcher() -> Matcher:
     """Weekdays, months and relative days of every language in one automaton: one pass per article."""
     matcher = Matcher()
     for lang in load_lexicon().values():
@@ -107,7 +107,7 @@ def find_dates(folded: str, published: date, spans: list[tuple[int, int]] | None
     """Every temporal expression in the folded text (or starting inside the given spans of it),
     resolved; in text order."""
     found: list[TemporalExpr] = []
-    for hit in _matcher().find(folded):
+    for hit in date_matcher().find(folded):
         if spans is not None and not _inside(hit.start, spans):
             continue
         kind, number = hit.value  # type: ignore[misc]

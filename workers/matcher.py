@@ -87,8 +87,10 @@ class Matcher:
         self._strict: ahocorasick_rs.AhoCorasick | None = None
         self._loose: ahocorasick_rs.AhoCorasick | None = None
         self._payloads: list[tuple[str, tuple[Rule, ...]]] = []
+        self._patterns: tuple[list[str], list[str]] = ([], [])  # strict, loose: one per payload
         self._rules: dict[str, list[Rule]] = {}
         self._built = False
+        self._shared: tuple[SharedScan, int] | None = None  # the scan this matcher reads its matches from
 
     def __len__(self) -> int:
         return len(self._rules)
@@ -104,6 +106,7 @@ class Matcher:
         if rule not in rules:  # one spelling per meaning: "President"/"président" fold to one key
             rules.append(rule)
         self._built = False
+        self._shared = None
 
     def build(self) -> None:
         merged: dict[str, list[Rule]] = {}
@@ -124,23 +127,33 @@ class Matcher:
             # a closed key carries its trailing boundary: only whole words come back
             strict.append(akey if open_end or script_endings else akey + " ")
             loose.append(akey if open_end or script_endings or latin_endings else akey + " ")
-        # every match, overlapping ones too: the longest-match choice below needs them all
+        self._patterns = (strict, loose)
         self._strict = _automaton(strict) if strict else None
         self._loose = _automaton(loose) if loose else None
         self._built = True
+
+    def _matches(self, bounded: str, inflecting_latin: bool) -> list[tuple[int, int]]:
+        """(payload index, end in `bounded`) of every match, overlapping ones too: the longest-match
+        choice needs them all."""
+        if self._shared is not None:
+            scan, slot = self._shared
+            return scan.matches(bounded, inflecting_latin)[slot]
+        automaton = self._loose if inflecting_latin else self._strict
+        if automaton is None:
+            return []
+        return [(index, stop) for index, _, stop in automaton.find_matches_as_indexes(bounded, overlapping=True)]
 
     def find(self, folded: str, original: str | None = None, *, inflecting_latin: bool = False) -> list[Hit]:
         """Longest non-overlapping matches that respect word boundaries and case rules."""
         if not self._built:
             self.build()
-        automaton = self._loose if inflecting_latin else self._strict
-        if automaton is None:
+        if not self._payloads:
             return []
         bounded = boundary_text(folded)
         payloads = self._payloads
         candidates: list[Hit] = []
         append = candidates.append
-        for index, _, stop in automaton.find_matches_as_indexes(bounded, overlapping=True):
+        for index, stop in self._matches(bounded, inflecting_latin):
             key, rules = payloads[index]
             last = stop - 1
             # bounded[i] is folded[i - 1]; a leading space is the word start, a trailing one the word end
@@ -164,11 +177,43 @@ class Matcher:
         return _longest_first(candidates)
 
 
+class SharedScan:
+    """One pass over an article for several matchers: their patterns in one automaton (each article is
+    then scanned once, not once per matcher: a scan costs about the same whatever the pattern count)."""
+
+    def __init__(self, matchers: list[Matcher]) -> None:
+        self._slots = len(matchers)
+        self._automata: list[ahocorasick_rs.AhoCorasick | None] = []
+        self._targets: list[list[list[tuple[int, int]]]] = []  # per automaton: pattern -> [(slot, payload)]
+        for variant in (0, 1):  # strict, loose
+            where: dict[str, list[tuple[int, int]]] = {}
+            for slot, matcher in enumerate(matchers):
+                if not matcher._built:
+                    matcher.build()
+                for index, pattern in enumerate(matcher._patterns[variant]):
+                    where.setdefault(pattern, []).append((slot, index))
+            self._automata.append(_automaton(list(where)) if where else None)
+            self._targets.append(list(where.values()))
+        for slot, matcher in enumerate(matchers):
+            matcher._shared = (self, slot)
+
+    @lru_cache(maxsize=4)  # noqa: B019 - one scan object per process, kept for the life of it
+    def matches(self, bounded: str, inflecting_latin: bool) -> list[list[tuple[int, int]]]:
+        found: list[list[tuple[int, int]]] = [[] for _ in range(self._slots)]
+        automaton = self._automata[inflecting_latin]
+        if automaton is None:
+            return found
+        targets = self._targets[inflecting_latin]
+        for pattern, _, stop in automaton.find_matches_as_indexes(bounded, overlapping=True):
+            for slot, index in targets[pattern]:
+                found[slot].append((index, stop))
+        return found
+
+
 def _automaton(patterns: list[str]) -> ahocorasick_rs.AhoCorasick:
-    # a DFA: the fastest scan (about 20 times pyahocorasick's on a 30,000-name set), built once per process
-    return ahocorasick_rs.AhoCorasick(
-        patterns, matchkind=ahocorasick_rs.MatchKind.Standard, implementation=ahocorasick_rs.Implementation.DFA
-    )
+    # a contiguous NFA: as fast as a DFA here (and 10x pyahocorasick) in a tenth of its memory (75 vs 680 MB)
+    kind, implementation = ahocorasick_rs.MatchKind.Standard, ahocorasick_rs.Implementation.ContiguousNFA
+    return ahocorasick_rs.AhoCorasick(patterns, matchkind=kind, implementation=implementation)
 
 
 def _accept_end(rule: Rule, key: str, ending: str, end: int, word_end: int, inflecting_latin: bool) -> int:

@@ -7,13 +7,17 @@ import base64
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from time import perf_counter
 from typing import Any
 
 import pycld2
 
 from workers import SCHEMA_VERSION, calls, entities, fingerprint, topics
+from workers.dates import date_matcher
 from workers.dedup import Coverage, Decision, assign, empty_block
+from workers.kb import lexicon_matcher, load_kb
+from workers.matcher import SharedScan
 from workers.textnorm import fold
 from workers.validate import Article, Rejection, validate
 
@@ -40,12 +44,30 @@ def detect_language(text: str) -> str | None:
     return code if reliable and code != "un" else None
 
 
+@cache
+def shared_scan() -> SharedScan:
+    """Every lexicon an article is read with (names, roles, call cues, dates, topics, attributions) in
+    one automaton: the article is scanned once."""
+    return SharedScan(
+        [
+            load_kb().names,
+            lexicon_matcher(entities.ROLE_KEYS),
+            lexicon_matcher(calls.CUE_KEYS),
+            date_matcher(),
+            topics.load_taxonomy().terms,
+            calls.attribution_matcher(),
+        ]
+    )
+
+
 def enrich(article: Article, timings: dict[str, float] | None = None) -> Enriched:
     """Entities, topics, the reported call and the fingerprint of one valid article."""
+    shared_scan()
     t0 = perf_counter()
     text = f"{article.title}\n{article.body}" if article.title else article.body
     title_end = len(article.title) if article.title else 0
-    folded = fold(text)
+    # folding maps each character to one, so the folded title + body is the folded title + folded body
+    folded = f"{fold(article.title)}\n{article.folded_body}" if article.title else article.folded_body
     language = article.language or detect_language(text)
     day = article.published_at.date()
     mentions = entities.link(folded, text, day, language)

@@ -8,7 +8,6 @@ are removed from article text at validation (workers/validate.py), so this holds
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 
 # Punctuation variants that news text mixes freely; folded to their ASCII forms.
@@ -84,13 +83,10 @@ def fold(text: str) -> str:
     return text.translate(_TABLE)
 
 
-_WS = re.compile(r"\s+")
-
-
-def content_hash(text: str) -> str:
-    """Hash of the folded, whitespace-collapsed text: equal for copies that differ only in layout/case."""
-    normal = _WS.sub(" ", fold(text)).strip()
-    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:32]
+def content_hash(folded: str) -> str:
+    """Hash of the folded text with its white space collapsed: equal for copies that differ only in
+    layout or case."""
+    return hashlib.sha256(" ".join(folded.split()).encode("utf-8")).hexdigest()[:32]
 
 
 def is_word_char(ch: str) -> bool:

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import orjson
 import pycountry
 
-from workers.textnorm import content_hash, nfc
+from workers.textnorm import content_hash, fold, nfc
 
 # Every reason a message can be dead-lettered for; the set is closed so the metric label stays bounded.
 REASONS = (
@@ -53,6 +53,7 @@ class Article:
     published_has_time: bool  # False: the feed gave only a day
     ingested_at: datetime
     content_hash: str
+    folded_body: str  # fold(body), computed once: the content hash and every matcher read it
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +66,6 @@ _TAG = re.compile(r"<[^<>]{0,2000}>")  # stops at the next "<": linear on "<<<<"
 # control characters, and invisible format characters (zero-width joiners, soft hyphens, BOMs) that
 # would split or hide words from matching: "జయ్\u200cశంకర్" is one name
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-_SPACES = re.compile(r"[^\S\n]+")  # runs of blanks other than newlines: one space, so phrases match
-_BLANK_LINES = re.compile(r"\s*\n\s*")
 _LANG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]{2,8})*$")
 # what fromisoformat accepts but RFC 3339 does not ("2020-W28-1", "20200713") is refused
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}:\d{2})?)?$")
@@ -96,7 +95,8 @@ def clean_body(body: str) -> str:
     body = nfc(_CONTROL.sub("", body))
     if _HTMLISH.search(body):
         body = html.unescape(_TAG.sub(" ", _drop_scripts(body)))
-    return _BLANK_LINES.sub("\n", _SPACES.sub(" ", body)).strip()
+    # every run of blanks one space (so phrases match), no blank lines, no blanks around a newline
+    return "\n".join(line for line in (" ".join(raw.split()) for raw in body.split("\n")) if line)
 
 
 def parse_published(value: str, now: datetime) -> tuple[datetime, bool] | Rejection:
@@ -196,7 +196,8 @@ def validate(value: bytes | None, now: datetime, max_body_bytes: int = 1_048_576
         except ValueError:  # "http://[::1", "https://[wire]/story": no host to name the source by
             host = ""
         source = host.removeprefix("www.") or None
-    body_hash = content_hash(body)
+    folded_body = fold(body)
+    body_hash = content_hash(folded_body)
     article_id = (doc.get("id") or "").strip() or derive_id(url, body_hash)
     return Article(
         id=article_id,
@@ -210,4 +211,5 @@ def validate(value: bytes | None, now: datetime, max_body_bytes: int = 1_048_576
         published_has_time=has_time,
         ingested_at=now,
         content_hash=body_hash,
+        folded_body=folded_body,
     )
