@@ -13,7 +13,7 @@ from functools import cache
 from workers.dates import TemporalExpr, find_dates
 from workers.entities import Mention
 from workers.kb import lexicon_matcher, load_kb
-from workers.matcher import Matcher
+from workers.matcher import Hit, Matcher
 
 CUE_KEYS = ("call", "video", "meeting", "planned", "past_reference", "talk")
 REPORTING_WINDOW_DAYS = 7  # a call is reported within a week; older dates in the text are other events
@@ -32,7 +32,8 @@ _ABOUT_THE_CALL = re.compile(r"\b(?:not yet|yet to|take place|no plans?|not plan
 # "call"/"calls" as a noun; "call for", "call on" and "called" are something else
 # (the word start is checked in code: a literal first lets the regex engine skip ahead quickly)
 _CALL_NOUN = re.compile(r"calls?\b(?!\s+(?:for|on|upon|off|out|up|to|in|it|him|her|them)\b)")
-_PLANNED_VERBS = ("call", "phone", "ring", "dial")  # a sentence without one of these has no _PLANNED_VERB
+_PLANNED_VERB_WORD = re.compile(r"call|phone|ring|dial")  # in every _PLANNED_VERB match
+_SINCE = re.compile(r"since")  # in every _PAST_CLAUSE match
 # a date right after a reporting verb dates the statement, not necessarily the call
 _STATEMENT_DATE = re.compile(
     r"\b(?:said|says|announced|reported|told \w+|statement|added|noted|tweeted|wrote|posted|confirmed|stated)"
@@ -57,6 +58,7 @@ MULTIPARTY.build()
 _CALL_VERB = re.compile(
     r"^\W{0,3}\b(?:calls|called|phones|phoned|rings|rang|dials|dialled|dialed)\b(?!\s+(?:for|on|off|out|up)\b)"
 )
+_CALL_VERB_WORD = re.compile(r"call|phone|ring|rang|dial")  # in every _CALL_VERB match
 ATTRIBUTIONS = {
     "kremlin": "Kremlin",
     "white house": "White House",
@@ -172,22 +174,24 @@ class _Sentence:
         return list(dict.fromkeys(m.entity_id for m in self.people))
 
 
-def _analyse(folded: str, mentions: list[Mention]) -> list[_Sentence]:
-    kb = load_kb()
-    cues = lexicon_matcher(CUE_KEYS).find(folded)
-    people = [m for m in mentions if kb.entities[m.entity_id].type == "person"]
+def _analyse(folded: str, cues: list[Hit], people: list[Mention], noun_starts: list[int]) -> list[_Sentence]:
     out = []
     cue_starts = [c.start for c in cues]  # hits come sorted by start: bucket them with bisect
     people_starts = [p.start for p in people]
-    noun_starts = [
-        m.start() for m in _CALL_NOUN.finditer(folded) if not (m.start() and _word_or_hyphen(folded[m.start() - 1]))
-    ]
-    # most sentences have no call verb and no "since": skip their regex searches
-    may_plan = any(verb in folded for verb in _PLANNED_VERBS)
-    may_look_back = "since" in folded
+    # most sentences have no call verb and no "since": their regex searches are skipped
+    verb_starts = [m.start() for m in _PLANNED_VERB_WORD.finditer(folded)]
+    since_starts = [m.start() for m in _SINCE.finditer(folded)]
     for start, end in sentences(folded):
-        s_cues = cues[bisect_left(cue_starts, start) : bisect_left(cue_starts, end)]
-        s_people = people[bisect_left(people_starts, start) : bisect_left(people_starts, end)]
+        c_lo, c_hi = bisect_left(cue_starts, start), bisect_left(cue_starts, end)
+        p_lo, p_hi = bisect_left(people_starts, start), bisect_left(people_starts, end)
+        n_lo, n_hi = bisect_left(noun_starts, start), bisect_left(noun_starts, end)
+        may_plan = bisect_left(verb_starts, start) < bisect_left(verb_starts, end)
+        may_look_back = bisect_left(since_starts, start) < bisect_left(since_starts, end)
+        if c_lo == c_hi and p_lo == p_hi and n_lo == n_hi and not may_plan and not may_look_back:
+            out.append(_Sentence(start, end, set(), -1, [], False))  # says nothing about a call
+            continue
+        s_cues = cues[c_lo:c_hi]
+        s_people = people[p_lo:p_hi]
         kinds = {str(c.value) for c in s_cues}
         # a plan or denial before the call cue makes the sentence not a report; after it, only one that
         # speaks of the call itself ("... have not yet been set", "may take place") does
@@ -198,7 +202,7 @@ def _analyse(folded: str, mentions: list[Mention]) -> list[_Sentence]:
             kinds.add("planned")
         strong_at = [c.start for c in s_cues if c.value in ("call", "video")]
         weak_at = [c.start for c in s_cues if c.value == "talk"]
-        nouns = noun_starts[bisect_left(noun_starts, start) : bisect_left(noun_starts, end)]
+        nouns = noun_starts[n_lo:n_hi]
         if not strong_at:
             for p in s_people:  # "Trump calls Erdogan", but not "Erdogan called Putin his great friend"
                 callee = next((q for q in s_people if q.start > p.end), None)
@@ -289,7 +293,19 @@ def extract(
     # time (and would make a megabyte of repeated sentences quadratic)
     folded = folded[:CALL_TEXT_LIMIT]
     mentions = [m for m in mentions if m.start < CALL_TEXT_LIMIT]
-    analysed = [s for s in _analyse(folded, mentions) if s.reporting]
+    kb = load_kb()
+    cues = lexicon_matcher(CUE_KEYS).find(folded)
+    people = [m for m in mentions if kb.entities[m.entity_id].type == "person"]
+    noun_starts = [
+        m.start() for m in _CALL_NOUN.finditer(folded) if not (m.start() and _word_or_hyphen(folded[m.start() - 1]))
+    ]
+    if (
+        not noun_starts
+        and not any(c.value in ("call", "video", "talk") for c in cues)
+        and not (len(people) >= 2 and _CALL_VERB_WORD.search(folded))
+    ):
+        return None  # no word of a call anywhere: most news, and cheap to tell
+    analysed = [s for s in _analyse(folded, cues, people, noun_starts) if s.reporting]
     cued = [s for s in analysed if s.call_at >= 0 and (s.strong or "meeting" not in s.cues)]
     # the article must say "phone"/"video"/"call" somewhere outside plans and background, or its
     # lead must say that two leaders spoke with no sign anywhere of being in one place

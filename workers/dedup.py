@@ -15,8 +15,10 @@ event and the provisional one is published once more with `status: merged` and `
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -65,8 +67,12 @@ class Decision:
 def event_id_for(block: str, day: date) -> str:
     # medium is not part of the identity: outlets describe one call as a "phone call" and as a
     # "virtual summit"; two calls between the same leaders on one day by different media do not happen
-    digest = hashlib.sha256(block.encode()).hexdigest()[:10]
-    return f"call-{day.isoformat()}-{digest}"
+    return f"call-{day.isoformat()}-{_block_digest(block)}"
+
+
+@lru_cache(maxsize=4096)
+def _block_digest(block: str) -> str:
+    return hashlib.sha256(block.encode()).hexdigest()[:10]
 
 
 def empty_block() -> dict[str, Any]:
@@ -96,13 +102,16 @@ def _cluster(coverage: dict[str, list[Any]]) -> dict[str, str]:
     """article id -> the day of its event. Firm reports keep their day; an undated one goes to the
     latest firm day up to LOW_WINDOW_DAYS before its publication day, else stays on that day."""
     firm_days = sorted({c[0] for c in coverage.values() if c[1] != "low"})
+    placed: dict[str, str] = {}  # publication day of an undated report -> its event's day
     out = {}
     for article_id, c in coverage.items():
         day = c[0]
         if c[1] == "low":
-            earliest = (date.fromisoformat(day) - timedelta(days=LOW_WINDOW_DAYS)).isoformat()
-            candidates = [d for d in firm_days if earliest <= d <= day]
-            day = candidates[-1] if candidates else day
+            if day not in placed:
+                earliest = (date.fromisoformat(day) - timedelta(days=LOW_WINDOW_DAYS)).isoformat()
+                at = bisect_right(firm_days, day)  # the latest firm day on or before it
+                placed[day] = firm_days[at - 1] if at and firm_days[at - 1] >= earliest else day
+            day = placed[day]
         out[article_id] = day
     return out
 
@@ -154,7 +163,9 @@ def _near_duplicate(block: dict[str, Any], cov: Coverage) -> str | None:
     return best
 
 
-def _prune(block: dict[str, Any], horizon_days: int, block_key: str) -> None:
+def _prune(
+    block: dict[str, Any], horizon_days: int, day: str, clock_moved: bool, assigned: dict[str, str] | None
+) -> None:
     """Bound the state: keep the events within the horizon of the block's clock (the newest day it
     has seen, so a replay prunes exactly as the live run did) and, beyond it, the most recently
     touched MAX_EVENTS_PER_BLOCK events, so a backfill in any order still meets its calls' coverage."""
@@ -163,9 +174,15 @@ def _prune(block: dict[str, Any], horizon_days: int, block_key: str) -> None:
     for _, eid in old[: max(0, len(old) - MAX_EVENTS_PER_BLOCK)]:
         del block["events"][eid]
     live_days = {eid[5:15] for eid, s in block["events"].items() if s[1] == "active"}
-    assigned = _cluster(block["coverage"])
-    for article_id in [a for a, d in assigned.items() if d < cutoff and d not in live_days]:
+    if assigned is None:
+        assigned = _cluster(block["coverage"])
+    dropped = [a for a, d in assigned.items() if d < cutoff and d not in live_days]
+    for article_id in dropped:
         del block["coverage"][article_id]
+    if not clock_moved and not dropped and day >= cutoff:
+        # the previous prune, at this same cutoff, kept only what stays; the one new entry (this
+        # article's, dated `day`) stays too: the rebuild below would change nothing
+        return
     block["seen"] = {a: v for a, v in block["seen"].items() if v[0] >= cutoff or a in block["coverage"]}
     block["hashes"] = {h: v for h, v in block["hashes"].items() if v[1] >= cutoff or v[0] in block["seen"]}
 
@@ -180,6 +197,7 @@ def assign(block: dict[str, Any], cov: Coverage, horizon_days: int = 14) -> Deci
             event_id = event_id_for(cov.block, date.fromisoformat(_cluster(block["coverage"])[cov.article_id]))
         return Decision(event_id, duplicate_of, near, redelivered=True)
     day = (cov.day or date.fromisoformat(cov.published_at[:10])).isoformat()
+    clock_moved = day > block["clock"]
     block["clock"] = max(block["clock"], day)
     block["seq"] += 1
     known = block["hashes"].get(cov.content_hash)
@@ -190,13 +208,15 @@ def assign(block: dict[str, Any], cov: Coverage, horizon_days: int = 14) -> Deci
     block["signatures"] = [*block["signatures"], [cov.article_id, cov.signature]][-MAX_SIGNATURES:]
     block["seen"][cov.article_id] = [day, duplicate_of, near]
     if cov.day is None or not cov.participants:
-        _prune(block, horizon_days, cov.block)
+        _prune(block, horizon_days, day, clock_moved, None)
         return Decision(None, duplicate_of, near)
 
     key = f"{cov.published_at}|{cov.article_id}"
-    if not block.get("participants_key") or key < block["participants_key"]:
+    renamed = not block.get("participants_key") or key < block["participants_key"]
+    if renamed:
         # the earliest report names them, whatever the arrival order (roles can change over the years)
         block["participants"], block["participants_key"] = list(cov.participants), key
+    before = _cluster(block["coverage"])
     block["coverage"][cov.article_id] = [
         day,
         cov.confidence,
@@ -210,24 +230,31 @@ def assign(block: dict[str, Any], cov: Coverage, horizon_days: int = 14) -> Deci
     members: dict[str, list[str]] = {}
     for article_id, event_day in assigned.items():
         members.setdefault(event_day, []).append(article_id)
-    contents = {c["event_id"]: c for c in (_content(d, m, block, cov.block) for d, m in members.items())}
+    # an event's content is a function of its members (and the participants): only the days whose
+    # members changed, or whose event is not active, need computing again
+    moved = {d for a, d in assigned.items() if before.get(a) != d} | {d for a, d in before.items() if assigned[a] != d}
+    states = block["events"]
+    ids = {d: event_id_for(cov.block, date.fromisoformat(d)) for d in members}
+    stale = [d for d in members if renamed or d in moved or (states.get(ids[d]) or [0, ""])[1] != "active"]
+    contents = {c["event_id"]: c for c in (_content(d, members[d], block, cov.block) for d in stale)}
+    live = set(ids.values())
 
     changes: list[dict[str, Any]] = []
-    for eid, state in sorted(block["events"].items()):
-        if state[1] == "active" and eid not in contents:
+    for eid, state in sorted(states.items()):
+        if state[1] == "active" and eid not in live:
             # its reports now belong to a dated event: say where they went
             moved_to = event_id_for(cov.block, date.fromisoformat(assigned[min(state[5])]))
             state[:5] = [state[0] + 1, "merged", moved_to, block["seq"], state[4]]
             changes.append(_payload({"event_id": eid, **_former(state, block, eid)}, state))
     for eid, content in sorted(contents.items()):
         digest = _digest(content)
-        state = block["events"].get(eid)
+        state = states.get(eid)
         if state is None or state[1] != "active" or state[4] != digest:
             version = state[0] + 1 if state else 1
             state = [version, "active", None, block["seq"], digest, content["articles"]]
-            block["events"][eid] = state
+            states[eid] = state
             changes.append(_payload(content, state))
-    _prune(block, horizon_days, cov.block)
+    _prune(block, horizon_days, day, clock_moved, assigned)
     event_id = event_id_for(cov.block, date.fromisoformat(assigned[cov.article_id]))
     return Decision(event_id, duplicate_of, near, changes=changes)
 

@@ -62,7 +62,7 @@ INFLECTING_LATIN = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built per match, and a frozen one costs 3x to build
 class Mention:
     entity_id: str
     start: int

@@ -21,7 +21,8 @@ from workers.matcher import SharedScan
 from workers.textnorm import fold
 from workers.validate import Article, Rejection, validate
 
-LANG_SAMPLE = 4000  # characters given to the language detector
+# characters given to the language detector: on the dev set 600 give the answers 4,000 do, at a third of the cost
+LANG_SAMPLE = 1000
 SWEEP_EVERY = 1000  # articles between two sweeps of old non-call blocks in a batch run
 
 
