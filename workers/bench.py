@@ -659,11 +659,10 @@ def passthrough_app(settings: Settings):
 
 
 def run_passthrough() -> int:
-    import faust
+    from workers.app import run_worker
 
     settings = Settings.load()
-    worker = faust.Worker(passthrough_app(settings), loglevel=settings.log_level, quiet=True)
-    worker.execute_from_commandline()
+    run_worker(passthrough_app(settings), settings)
     return 0
 
 

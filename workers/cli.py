@@ -35,9 +35,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    import faust  # imported here: the other commands start fast without it
-
-    from workers.app import create_app
+    from workers.app import create_app, run_worker  # imported here: the other commands start fast without Faust
     from workers.startup import wait_for_broker
 
     settings = _settings(args)
@@ -46,8 +44,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     preflight_tls(settings)  # a wrong CA or host name: a clear error now, not endless retries
     os.makedirs(settings.state_dir, exist_ok=True)  # RocksDB wants the directory's parents to exist
     app = create_app(settings)
-    worker = faust.Worker(app, loglevel=settings.log_level, quiet=True)
-    worker.execute_from_commandline()
+    run_worker(app, settings)
     return 0
 
 

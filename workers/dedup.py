@@ -204,8 +204,9 @@ def assign(block: dict[str, Any], cov: Coverage, horizon_days: int = 14) -> Deci
     duplicate_of = known[0] if known else None
     if duplicate_of is None:
         block["hashes"][cov.content_hash] = [cov.article_id, day]
-    near = None if duplicate_of else _near_duplicate(block, cov)
-    block["signatures"] = [*block["signatures"], [cov.article_id, cov.signature]][-MAX_SIGNATURES:]
+    near = None if duplicate_of or not cov.signature else _near_duplicate(block, cov)
+    if cov.signature:
+        block["signatures"] = [*block["signatures"], [cov.article_id, cov.signature]][-MAX_SIGNATURES:]
     block["seen"][cov.article_id] = [day, duplicate_of, near]
     if cov.day is None or not cov.participants:
         _prune(block, horizon_days, day, clock_moved, None)

@@ -77,7 +77,9 @@ def enrich(article: Article, timings: dict[str, float] | None = None) -> Enriche
     t2 = perf_counter()
     call = calls.extract(folded, title_end, mentions, day, article.published_given, topics.tag)
     t3 = perf_counter()
-    signature = fingerprint.signature(folded[title_end:])
+    # near copies are looked for among the reports of one call (the articles that meet in a call's
+    # block); other news meets only its exact copies, so it needs no signature
+    signature = fingerprint.signature(folded[title_end:]) if call is not None else ""
     t4 = perf_counter()
     if timings is not None:
         for stage, seconds in (
