@@ -84,3 +84,23 @@ def test_process_command_writes_one_line_per_valid_input(tmp_path):
     event_ids = {orjson.loads(line)["event_id"] for line in events.read_bytes().splitlines()}
     assert {r["event_id"] for r in rows if r["event_id"]} <= event_ids
     assert f"enriched={len(lines)}" in done.stderr
+
+
+def test_consumer_fetch_wait_comes_from_the_settings() -> None:
+    """Faust fixes the fetch wait at 1,500 ms; the worker's consumer takes `fetch_max_wait_ms` instead
+    (a broker that answers a fetch only when the wait is over adds the wait to every message)."""
+    import asyncio
+
+    from workers.app import create_app
+
+    async def built() -> int:
+        app = create_app(Settings(fetch_max_wait_ms=123))
+        consumer = app.consumer._new_consumer_thread()._create_worker_consumer(app.transport)
+        try:
+            return consumer._fetch_max_wait_ms
+        finally:
+            await consumer.stop()
+
+    assert asyncio.run(built()) == 123
+    with pytest.raises(ValueError, match="fetch_max_wait_ms"):
+        Settings(fetch_max_wait_ms=0)

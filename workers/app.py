@@ -18,6 +18,7 @@ from typing import Any
 import faust
 import orjson
 from faust.sensors.prometheus import setup_prometheus_sensors
+from faust.transport.drivers import aiokafka as faust_kafka
 from faust.web import Request, Response, View
 
 from workers import metrics
@@ -107,6 +108,39 @@ def faust_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+class _ConsumerThread(faust_kafka.AIOKafkaConsumerThread):
+    def _create_worker_consumer(self, transport: faust_kafka.Transport) -> Any:
+        consumer = super()._create_worker_consumer(transport)
+        # Faust passes fetch_max_wait_ms=1500 and offers no setting; the fetcher is built at start()
+        consumer._fetch_max_wait_ms = self.app.fetch_max_wait_ms
+        return consumer
+
+
+class _Consumer(faust_kafka.Consumer):
+    def _new_consumer_thread(self) -> _ConsumerThread:
+        return _ConsumerThread(self, loop=self.loop, beacon=self.beacon)
+
+
+class _Transport(faust_kafka.Transport):
+    Consumer = _Consumer
+
+
+class WirestreamApp(faust.App):
+    """A Faust app whose consumer waits at most `fetch_max_wait_ms` for a fetch to fill."""
+
+    fetch_max_wait_ms = 1500
+
+    def _new_transport(self) -> _Transport:
+        return _Transport(self.conf.broker_consumer, self)
+
+
+def new_app(settings: Settings, **overrides: Any) -> WirestreamApp:
+    """A Faust app with the worker's settings (the worker and the bench's pass-through)."""
+    app = WirestreamApp(settings.app_id, **{**faust_options(settings), **overrides})
+    app.fetch_max_wait_ms = settings.fetch_max_wait_ms
+    return app
+
+
 def run_worker(app: faust.App, settings: Settings) -> None:
     """Run a Faust app as a worker until it is stopped (the worker and the bench's pass-through)."""
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=True)
@@ -118,7 +152,7 @@ def run_worker(app: faust.App, settings: Settings) -> None:
 
 
 def create_app(settings: Settings) -> faust.App:
-    app = faust.App(settings.app_id, **faust_options(settings))
+    app = new_app(settings)
     setup_prometheus_sensors(app, pattern="/metrics", registry=metrics.REGISTRY, name_prefix="faust")
 
     raw = app.topic(settings.topic_raw, key_type=bytes, value_type=bytes, partitions=settings.partitions)

@@ -636,12 +636,11 @@ def latency(worker: _Worker, rate: float, duration: float, seed: int, bad_share:
 
 def passthrough_app(settings: Settings):
     """A bare Faust app with the worker's own settings: consume raw, produce each message unchanged."""
-    import faust
     from faust.web import Request, Response, View
 
-    from workers.app import _ready, faust_options
+    from workers.app import _ready, new_app
 
-    app = faust.App(settings.app_id, **{**faust_options(settings), "store": "memory://"})
+    app = new_app(settings, store="memory://")
     source = app.topic(settings.topic_raw, key_type=bytes, value_type=bytes, partitions=settings.partitions)
     sink = app.topic(settings.topic_enriched, key_type=bytes, value_type=bytes, partitions=settings.partitions)
 

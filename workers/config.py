@@ -73,6 +73,9 @@ class Settings:
     max_body_bytes: int = 1_048_576
     horizon_days: int = 14
     session_timeout_s: float = 30.0
+    # how long a fetch may wait for data; Faust fixes 1,500 ms, and a broker that answers only when the
+    # wait is over (Tansu does) then adds that to every message's latency
+    fetch_max_wait_ms: int = 100
     log_level: str = "info"
     # --- the connection to Kafka (README.md, "Security"); checked in workers/security.py
     security_protocol: str = "PLAINTEXT"  # PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL
@@ -110,6 +113,8 @@ class Settings:
             raise ValueError(f"partitions must be >= 1, not {self.partitions}")
         if self.max_body_bytes < 1:
             raise ValueError(f"max_body_bytes must be >= 1, not {self.max_body_bytes}")
+        if not 1 <= self.fetch_max_wait_ms <= 60_000:
+            raise ValueError(f"fetch_max_wait_ms must be 1..60000, not {self.fetch_max_wait_ms}")
         if self.horizon_days < 1:
             raise ValueError(f"horizon_days must be >= 1, not {self.horizon_days}")
         # "sasl_ssl" and "scram-sha-512" are fine too

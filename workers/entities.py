@@ -110,7 +110,12 @@ def link(folded: str, original: str, day: date, language: str | None) -> list[Me
     full_names = {h.value.entity_id for h in hits if h.value.kind == "name"}  # type: ignore[attr-defined]
     mentions: list[Mention] = []
     for (start, end), group in spans.items():
-        ref = _choose(kb, group, day, full_names)
+        if len(group) == 1:  # the common case: one meaning
+            ref = group[0].value
+            if ref.kind == "surname_ambiguous" and ref.entity_id not in full_names:
+                continue
+        else:
+            ref = _choose(kb, group, day, full_names)
         if ref is not None:
             kind = "surname" if ref.kind == "surname_ambiguous" else ref.kind
             mentions.append(Mention(ref.entity_id, start, end, kind))

@@ -58,6 +58,10 @@ def load_taxonomy() -> Taxonomy:
     return Taxonomy(topics, terms, {k: tuple(v) for k, v in by_entity.items()})
 
 
+def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= offset < end for start, end in spans)
+
+
 @lru_cache(maxsize=4)
 def _term_hits(folded: str) -> tuple:
     # the article is tagged as a whole and again for its call sentences: match once
@@ -68,21 +72,22 @@ def tag(folded: str, mentions: list[Mention], spans: list[tuple[int, int]] | Non
     """Topics of the text (or of the given character spans of it), each with a score and its evidence."""
     tax = load_taxonomy()
     kb = load_kb()
-
-    def inside(start: int) -> bool:
-        return spans is None or any(s <= start < e for s, e in spans)
+    hits = _term_hits(folded)
+    derived = [m for m in mentions if m.entity_id in tax.by_entity]  # most entities imply no topic
+    if spans is not None:
+        hits = tuple(h for h in hits if _inside(h.start, spans))
+        derived = [m for m in derived if _inside(m.start, spans)]
 
     evidence: dict[str, dict[str, int]] = {}
-    for hit in _term_hits(folded):
-        if inside(hit.start):
-            bucket = evidence.setdefault(str(hit.value), {})
-            bucket["term:" + hit.text] = bucket.get("term:" + hit.text, 0) + 1
-    for m in mentions:
-        if inside(m.start):
-            for topic_id in tax.by_entity.get(m.entity_id, ()):
-                key = "entity:" + kb.entities[m.entity_id].name
-                bucket = evidence.setdefault(topic_id, {})
-                bucket[key] = bucket.get(key, 0) + 1
+    for hit in hits:
+        bucket = evidence.setdefault(str(hit.value), {})
+        key = "term:" + hit.text
+        bucket[key] = bucket.get(key, 0) + 1
+    for m in derived:
+        key = "entity:" + kb.entities[m.entity_id].name
+        for topic_id in tax.by_entity[m.entity_id]:
+            bucket = evidence.setdefault(topic_id, {})
+            bucket[key] = bucket.get(key, 0) + 1
     tags = []
     for topic_id, items in evidence.items():
         topic = tax.topics[topic_id]
