@@ -217,6 +217,11 @@ def _analyse(folded: str, cues: list[Hit], people: list[Mention], noun_starts: l
     return out
 
 
+def _says_multiparty(folded: str, s: _Sentence) -> bool:
+    """"trilateral", "three-way", ... in the sentence (read from the article's one scan)."""
+    return any(s.start <= h.start and h.end <= s.end for h in MULTIPARTY.find(folded))
+
+
 def _participants(primary: _Sentence, others: list[_Sentence], folded: str, day: date) -> tuple[Participant, ...]:
     kb = load_kb()
     order: list[str] = []
@@ -229,7 +234,7 @@ def _participants(primary: _Sentence, others: list[_Sentence], folded: str, day:
     if (
         len(order) > 2
         and len(primary.distinct_people()) > 2
-        and not MULTIPARTY.find(folded[primary.start : primary.end])
+        and not _says_multiparty(folded, primary)
     ):
         # "Macron and Scholz spoke to Xi" is one three-way call; "Macron spoke with Zelensky after
         # his call with Putin" is a two-way one: people after a clause break are not in it
@@ -239,7 +244,7 @@ def _participants(primary: _Sentence, others: list[_Sentence], folded: str, day:
         in_clause = list(dict.fromkeys(m.entity_id for m in primary.people if m.start < cut))
         order = in_clause if len(in_clause) > 2 else order[:2]
     else:
-        order = order[: max(2, len(order) if MULTIPARTY.find(folded[primary.start : primary.end]) else 2)]
+        order = order[: max(2, len(order) if _says_multiparty(folded, primary) else 2)]
     result = []
     for eid in sorted(order):
         e = kb.entities[eid]

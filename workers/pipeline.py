@@ -47,8 +47,8 @@ def detect_language(text: str) -> str | None:
 
 @cache
 def shared_scan() -> SharedScan:
-    """Every lexicon an article is read with (names, roles, call cues, dates, topics, attributions) in
-    one automaton: the article is scanned once."""
+    """Every lexicon an article is read with (names, roles, call cues, dates, topics, attributions,
+    multi-party cues) in one automaton: the article is scanned once."""
     return SharedScan(
         [
             load_kb().names,
@@ -57,6 +57,7 @@ def shared_scan() -> SharedScan:
             date_matcher(),
             topics.load_taxonomy().terms,
             calls.attribution_matcher(),
+            calls.MULTIPARTY,
         ]
     )
 
