@@ -227,3 +227,14 @@ def test_a_batch_run_forgets_non_call_blocks_past_the_horizon():
         run.add(validate_and_enrich(orjson.dumps(doc), datetime.now(UTC), 1_048_576))
     kept_days = {key[8:18] for key in run.blocks if key.startswith("article:")}
     assert kept_days == {"2024-03-01"}
+
+
+def test_extraction_benchmark_reads_three_kilobyte_english_articles():
+    from workers.bench import EXTRACTION_BODY, EXTRACTION_STAGES, extraction_throughput
+
+    result = extraction_throughput(pool=400, runs=1, seed=5)
+    assert result["articles"] >= 20  # enough of the generated feed falls in the 3 KB band
+    assert EXTRACTION_BODY[0] <= result["mean_body_chars"] <= EXTRACTION_BODY[1]
+    assert set(result["us_per_article"]) == set(EXTRACTION_STAGES)
+    assert all(us > 0 for us in result["us_per_article"].values())
+    assert result["articles_per_s"] > 0

@@ -245,6 +245,43 @@ def inprocess_throughput(articles: int, runs: int, seed: int, bad_share: float) 
     }
 
 
+# --- 1b. extraction alone, on 3 KB English articles ------------------------------------------------------
+
+EXTRACTION_STAGES = ("entities", "topics", "calls")  # entity linking (with language detection), topics, calls
+EXTRACTION_BODY = (2_560, 3_584)  # characters: "3 KB" articles
+
+
+def extraction_throughput(pool: int, runs: int, seed: int) -> dict[str, Any]:
+    """Entity + topic + call extraction on one core for 3 KB English articles (the generator writes
+    English): the enrichment stages timed alone, median of `runs` passes over the same articles."""
+    from workers.pipeline import enrich
+    from workers.validate import Rejection, validate
+
+    now = datetime.now(UTC)
+    articles = [
+        a
+        for a in (validate(value, now, MAX_BODY_BYTES) for value in generate(pool, seed, bad_share=0.0))
+        if not isinstance(a, Rejection) and EXTRACTION_BODY[0] <= len(a.body) <= EXTRACTION_BODY[1]
+    ]
+    _warm_up(now)
+    passes = []
+    for _ in range(runs):
+        timings: dict[str, float] = {}
+        gc.collect()
+        for article in articles:
+            enrich(article, timings)
+        passes.append(timings)
+    seconds = statistics.median(sum(t[s] for s in EXTRACTION_STAGES) for t in passes)
+    per_stage = {s: round(1e6 * statistics.median(t[s] for t in passes) / len(articles), 1) for s in EXTRACTION_STAGES}
+    return {
+        "articles": len(articles),
+        "mean_body_chars": round(sum(len(a.body) for a in articles) / len(articles)),
+        "runs": runs,
+        "articles_per_s": round(len(articles) / seconds, 1),
+        "us_per_article": per_stage,
+    }
+
+
 # --- 4b. in-process memory (run in a fresh process) -----------------------------------------------------
 
 
@@ -721,6 +758,8 @@ def main(args: argparse.Namespace) -> int:
     broker = None
     try:
         summary["in_process"] = inprocess_throughput(inprocess_n, runs, seed, bad_share)
+        summary["extraction"] = extraction_throughput(inprocess_n, max(runs, 5), seed)
+        log(f"extraction (3 KB English): {summary['extraction']['articles_per_s']:.0f} articles/s")
         if not skip_broker:
             from workers.broker import EmbeddedBroker
 
