@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 import faust
@@ -181,9 +183,9 @@ def create_app(settings: Settings) -> faust.App:
             timings: dict[str, float] = {}
             started = time.perf_counter()
             result = validate_and_enrich(event.value, now, settings.max_body_bytes, timings)
-            metrics.STAGE_SECONDS.labels("enrich").observe(time.perf_counter() - started)
+            stage_seconds("enrich").observe(time.perf_counter() - started)
             for stage, seconds in timings.items():
-                metrics.STAGE_SECONDS.labels(stage).observe(seconds)
+                stage_seconds(stage).observe(seconds)
             if isinstance(result, Rejection):
                 metrics.DEADLETTERS.labels(result.reason).inc()
                 letter = dead_letter(
@@ -229,7 +231,7 @@ def create_app(settings: Settings) -> faust.App:
             live_events[(event.message.partition, event.key)] = live_events_in(block)
             metrics.LIVE_EVENTS.set(sum(live_events.values()))
             article = finish(data["payload"], decision)
-            metrics.STAGE_SECONDS.labels("dedup").observe(time.perf_counter() - started)
+            stage_seconds("dedup").observe(time.perf_counter() - started)
             await enriched.send(key=article["id"].encode(), value=orjson.dumps(article))
             _count_article(article, decision.redelivered)
             for change in decision.changes:
@@ -277,6 +279,9 @@ def create_app(settings: Settings) -> faust.App:
     return app
 
 
+stage_seconds = cache(metrics.STAGE_SECONDS.labels)  # the labelled child of each stage, looked up once
+
+
 def _ready(app: faust.App) -> bool:
     try:
         assigned = bool(app.consumer.assignment())
@@ -295,10 +300,11 @@ def _count_article(article: dict[str, Any], redelivered: bool) -> None:
         metrics.DUPLICATES.labels("near").inc()
     if article["call"] is not None:
         metrics.CALLS_DETECTED.inc()
-    for entity in article["entities"]:
-        metrics.ENTITIES_TAGGED.labels(entity["type"]).inc()
-    for topic in article["topics"]:
-        metrics.TOPICS_TAGGED.labels(topic["id"].split("-")[0]).inc()
+    # one increment per label value, not per tag: a labelled child costs a lookup under a lock
+    for kind, count in Counter(entity["type"] for entity in article["entities"]).items():
+        metrics.ENTITIES_TAGGED.labels(kind).inc(count)
+    for parent, count in Counter(topic["id"].split("-")[0] for topic in article["topics"]).items():
+        metrics.TOPICS_TAGGED.labels(parent).inc(count)
 
 
 def _count_event(payload: dict[str, Any], article: dict[str, Any]) -> None:

@@ -78,8 +78,14 @@ class _FoldTable(dict):
 _TABLE = _FoldTable()
 
 
+_ASCII_PUNCT = {ord(k): v for k, v in _PUNCT.items() if k.isascii()}
+
+
 def fold(text: str) -> str:
     """Lower-case, accent-free, punctuation-normalised form used for every match."""
+    if text.isascii():  # most English text: no accents to strip, and str.lower is ten times faster
+        lowered = text.lower()
+        return lowered.translate(_ASCII_PUNCT) if "`" in lowered or "\t" in lowered or "\r" in lowered else lowered
     return text.translate(_TABLE)
 
 
