@@ -153,6 +153,7 @@ class Matcher:
         payloads = self._payloads
         candidates: list[Hit] = []
         append = candidates.append
+        inflected = False  # some hit takes in a word ending
         for index, stop in self._matches(bounded, inflecting_latin):
             key, rules = payloads[index]
             last = stop - 1
@@ -170,10 +171,12 @@ class Matcher:
                 stop = _accept_end(rule, key, ending, end, word_end, inflecting_latin)
                 if stop < 0 or not _case_ok(rule, original, start, end):
                     continue
+                inflected = inflected or stop != end
                 append(Hit(start, stop, rule.value, key))
-        # a word matched as itself beats the same word read as another name plus a case ending
-        exact = {(h.start, h.end) for h in candidates if h.end - h.start == len(h.text)}
-        candidates = [h for h in candidates if h.end - h.start == len(h.text) or (h.start, h.end) not in exact]
+        if inflected:
+            # a word matched as itself beats the same word read as another name plus a case ending
+            exact = {(h.start, h.end) for h in candidates if h.end - h.start == len(h.text)}
+            candidates = [h for h in candidates if h.end - h.start == len(h.text) or (h.start, h.end) not in exact]
         return _longest_first(candidates)
 
 
@@ -247,14 +250,13 @@ def _case_ok(rule: Rule, original: str | None, start: int, end: int) -> bool:
 def _longest_first(candidates: list[Hit]) -> list[Hit]:
     if len(candidates) <= 1:
         return candidates
-    candidates.sort(key=lambda h: h.start)
     reach = -1
-    for hit in candidates:
+    for hit in candidates:  # matches come in the order they end
         if hit.start < reach:
             break
         reach = hit.end
     else:
-        return candidates  # no two overlap: the common case
+        return candidates  # in text order and no two overlap: the common case
     candidates.sort(key=lambda h: (-(h.end - h.start), h.start))
     taken: list[Hit] = []
     spans: set[tuple[int, int]] = set()
