@@ -91,10 +91,10 @@ def test_consumer_fetch_wait_comes_from_the_settings() -> None:
     (a broker that answers a fetch only when the wait is over adds the wait to every message)."""
     import asyncio
 
-    from workers.app import create_app
+    from workers.app import new_app
 
     async def built() -> int:
-        app = create_app(Settings(fetch_max_wait_ms=123))
+        app = new_app(Settings(fetch_max_wait_ms=123))  # (create_app would register metrics twice)
         consumer = app.consumer._new_consumer_thread()._create_worker_consumer(app.transport)
         try:
             return consumer._fetch_max_wait_ms

@@ -105,6 +105,11 @@ def faust_options(settings: Settings) -> dict[str, Any]:
         "producer_max_request_size": 8 * settings.max_body_bytes + 1_048_576,
         "consumer_max_fetch_size": 8 * settings.max_body_bytes + 1_048_576,
         "table_cleanup_interval": 60.0,
+        # Faust refuses to recover a table whose local offset is past the changelog's end as the broker
+        # reports it (faust-streaming issue 158). Tansu's end offsets can lag records it has already served,
+        # so a standby that kept up became "inconsistent" at a rebalance and the worker never got ready.
+        # Each value we write is the whole block, so a block is whole again at its next write either way.
+        "recovery_consistency_check": False,
         "key_serializer": "raw",
         "value_serializer": "raw",
     }
