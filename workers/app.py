@@ -177,7 +177,7 @@ def create_app(settings: Settings) -> faust.App:
         internal=True,
     )
     blocks = app.Table("dedup-blocks", partitions=settings.partitions, key_type=bytes, value_type=bytes)
-    live_events: dict[tuple[int, bytes], int] = {}  # (partition, block) -> live events in it
+    live_events: dict[tuple[int, bytes], int] = {}  # (partition, block) -> live events in it, when any
 
     @app.agent(raw, name="enrich")
     async def enrich_agent(stream: faust.StreamT) -> None:
@@ -233,8 +233,12 @@ def create_app(settings: Settings) -> faust.App:
                 await deadletters.send(key=event.key, value=orjson.dumps(letter))
                 continue
             blocks[event.key] = orjson.dumps(block)
-            live_events[(event.message.partition, event.key)] = live_events_in(block)
-            metrics.LIVE_EVENTS.set(sum(live_events.values()))
+            # the gauge moves by this block's change: summing every block per article grows with the state
+            now_live = live_events_in(block)
+            was_live = live_events.pop((event.message.partition, event.key), 0)
+            if now_live:
+                live_events[(event.message.partition, event.key)] = now_live
+            metrics.LIVE_EVENTS.inc(now_live - was_live)
             article = finish(data["payload"], decision)
             stage_seconds("dedup").observe(time.perf_counter() - started)
             await enriched.send(key=article["id"].encode(), value=orjson.dumps(article))
