@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from workers.chaos import DATED, LEADERS, MONTHS, UNDATED, WEEKDAYS, reference_events
 from workers.dates import find_dates
 from workers.kb import KB_DIR
+from workers.matcher import Hit, _longest_first
 from workers.pipeline import BatchRun, Enriched, validate_and_enrich
 from workers.textnorm import fold
 from workers.validate import REASONS, Article, Rejection, clean_body, validate
@@ -313,3 +314,37 @@ _UNDATED_18 = orjson.dumps(
 def test_final_events_do_not_depend_on_arrival_order(orders: tuple[list[bytes], list[bytes]]):
     one, other = orders
     assert reference_events(one, NOW, 1_048_576) == reference_events(other, NOW, 1_048_576)
+
+
+# -- the longest-match choice -------------------------------------------------------------------------------
+
+_SPANS = st.lists(
+    st.tuples(st.integers(0, 40), st.integers(1, 10), st.integers(0, 2)).map(
+        lambda t: Hit(t[0], t[0] + t[1], t[2], "k")
+    ),
+    max_size=12,
+)
+
+
+@FAST
+@given(_SPANS)
+def test_longest_first_keeps_longest_non_overlapping_hits(hits: list[Hit]) -> None:
+    hits.sort(key=lambda h: h.end)  # as the automaton reports them
+    kept = _longest_first(list(hits))
+    assert [h.start for h in kept] == sorted(h.start for h in kept)
+    assert all(any(k is h for h in hits) for k in kept)
+    for i, a in enumerate(kept):  # two kept hits share a span (one name, two meanings) or do not meet
+        for b in kept[i + 1 :]:
+            assert (a.start, a.end) == (b.start, b.end) or a.end <= b.start or b.end <= a.start
+    kept_ids = {id(k) for k in kept}
+    for dropped in (h for h in hits if id(h) not in kept_ids):
+        # dropped for a kept hit it overlaps, on another span, longer or as long and further left
+        assert any(
+            k.start < dropped.end
+            and dropped.start < k.end
+            and (k.start, k.end) != (dropped.start, dropped.end)
+            and (k.end - k.start, -k.start) >= (dropped.end - dropped.start, -dropped.start)
+            for k in kept
+        )
+    spans = {(h.start, h.end) for h in kept}
+    assert all((h.start, h.end) not in spans or id(h) in kept_ids for h in hits)  # every meaning of a kept span

@@ -218,7 +218,7 @@ def _analyse(folded: str, cues: list[Hit], people: list[Mention], noun_starts: l
 
 
 def _says_multiparty(folded: str, s: _Sentence) -> bool:
-    """"trilateral", "three-way", ... in the sentence (read from the article's one scan)."""
+    """ "trilateral", "three-way", ... in the sentence (read from the article's one scan)."""
     return any(s.start <= h.start and h.end <= s.end for h in MULTIPARTY.find(folded))
 
 
@@ -231,11 +231,7 @@ def _participants(primary: _Sentence, others: list[_Sentence], folded: str, day:
                 order.append(m.entity_id)
         if len(order) >= 2:
             break
-    if (
-        len(order) > 2
-        and len(primary.distinct_people()) > 2
-        and not _says_multiparty(folded, primary)
-    ):
+    if len(order) > 2 and len(primary.distinct_people()) > 2 and not _says_multiparty(folded, primary):
         # "Macron and Scholz spoke to Xi" is one three-way call; "Macron spoke with Zelensky after
         # his call with Putin" is a two-way one: people after a clause break are not in it
         second = next(m for m in primary.people if m.entity_id == order[1])

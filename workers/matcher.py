@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Hashable
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 
 import ahocorasick_rs
 
@@ -248,6 +249,8 @@ def _case_ok(rule: Rule, original: str | None, start: int, end: int) -> bool:
 
 
 def _longest_first(candidates: list[Hit]) -> list[Hit]:
+    """Longest hits first, then leftmost; an overlapping hit is dropped, except one on the same span as a
+    kept hit (an ambiguous name: both stay for the caller to disambiguate). In text order."""
     if len(candidates) <= 1:
         return candidates
     reach = -1
@@ -257,17 +260,32 @@ def _longest_first(candidates: list[Hit]) -> list[Hit]:
         reach = hit.end
     else:
         return candidates  # in text order and no two overlap: the common case
-    candidates.sort(key=lambda h: (-(h.end - h.start), h.start))
+    # hits that overlap nothing are kept as they are; the choice is made within each run of
+    # overlapping hits (a choice in one run cannot affect another)
+    ordered = sorted(candidates, key=_START)
+    out: list[Hit] = []
+    group: list[Hit] = []
+    reach = -1
+    for hit in ordered:
+        if hit.start >= reach and group:
+            out.extend(group if len(group) == 1 else _choose_longest(group))
+            group = []
+        group.append(hit)
+        reach = max(reach, hit.end) if hit.start < reach else hit.end
+    out.extend(group if len(group) == 1 else _choose_longest(group))
+    return out
+
+
+_START = attrgetter("start")
+
+
+def _choose_longest(group: list[Hit]) -> list[Hit]:
     taken: list[Hit] = []
-    spans: set[tuple[int, int]] = set()
-    occupied = bytearray(max(h.end for h in candidates) + 1)
-    for hit in candidates:
-        # an overlap is dropped, except the same span with another value (an ambiguous name):
-        # both stay for the caller to disambiguate
-        if 1 in occupied[hit.start : hit.end] and (hit.start, hit.end) not in spans:
+    for hit in sorted(group, key=lambda h: (h.start - h.end, h.start)):
+        if any(t.start < hit.end and hit.start < t.end for t in taken) and not any(
+            t.start == hit.start and t.end == hit.end for t in taken
+        ):
             continue
         taken.append(hit)
-        spans.add((hit.start, hit.end))
-        occupied[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
-    taken.sort(key=lambda h: h.start)
+    taken.sort(key=_START)
     return taken
