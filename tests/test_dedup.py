@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from dataclasses import replace
+from datetime import date, timedelta
 
-from workers.dedup import MAX_EVENTS_PER_BLOCK, Coverage, assign, empty_block, event_id_for
+import orjson
+
+from workers.dedup import MAX_EVENTS_PER_BLOCK, Coverage, DecodedBlocks, assign, empty_block, event_id_for
 
 PUTIN = {"id": "Q7747", "name": "Vladimir Putin", "country": "RU", "role": "president"}
 ERDOGAN = {"id": "Q39723", "name": "Recep Tayyip Erdoğan", "country": "TR", "role": "president"}
@@ -141,3 +145,68 @@ def test_a_late_article_meets_its_call_after_newer_calls():
     assign(block, cov("a2", "2021-02-26"))  # the block's clock jumps past the horizon
     late = assign(block, cov("a3", "2020-07-13", source="b.example"))
     assert late.event_id == first.event_id and late.changes[-1]["articles"] == ["a1", "a3"]
+
+
+def _stream(seed: int, count: int) -> list[Coverage]:
+    """Reports of calls over 60 days between two pairs, in a shuffled order, with undated reports,
+    exact copies and redeliveries: every path of `assign`, pruning included."""
+    rng = random.Random(seed)
+    items = []
+    for n in range(count):
+        day = date(2020, 1, 1) + timedelta(days=rng.randrange(60))
+        published = f"{day + timedelta(days=rng.randrange(2))}T{rng.randrange(24):02d}:00:00Z"
+        dated = rng.random() < 0.7
+        c = cov(
+            f"a{n}",
+            day.isoformat() if dated else None,
+            rng.choice(["high", "medium", "low"]) if dated else "low",
+            source=f"s{rng.randrange(9)}.example",
+            published=published,
+            content=f"hash-{rng.randrange(count // 2)}",
+            topics=tuple(rng.sample(["t1", "t2", "t3"], rng.randrange(3))),
+        )
+        if not dated:  # undated non-call news meets its copies in a block of its own
+            c = replace(c, block="article:" + published[:10])
+        items.append(c)
+        if rng.random() < 0.1:
+            items.append(rng.choice(items))  # a redelivery
+    rng.shuffle(items)
+    return items
+
+
+def test_reused_decoded_blocks_give_the_answers_decoding_gives():
+    # the dedup agent's path: read the stored block, assign, store it; with and without reuse
+    plain: dict[str, bytes] = {}
+    reused: dict[str, bytes] = {}
+    decoded = DecodedBlocks(capacity=2, min_bytes=0)  # small: blocks are evicted and decoded again
+    for step, c in enumerate(_stream(seed=3, count=1500)):
+        key = c.block.encode()
+        block = orjson.loads(plain[c.block]) if c.block in plain else empty_block()
+        expected = assign(block, c, 14)
+        plain[c.block] = orjson.dumps(block)
+
+        block = decoded.get(key, reused.get(c.block))
+        got = assign(block, c, 14)
+        reused[c.block] = orjson.dumps(block)
+        decoded.written(key, reused[c.block], block)
+        assert got == expected, step
+        assert reused[c.block] == plain[c.block], step
+    assert 0 < len(decoded) <= 2
+
+
+def test_a_block_is_decoded_again_when_its_stored_value_is_not_what_was_written():
+    decoded = DecodedBlocks(min_bytes=0)
+    block = decoded.get(b"k", None)
+    assign(block, cov("a1", "2020-07-13"), 14)
+    decoded.written(b"k", orjson.dumps(block), block)
+    # another worker wrote the block meanwhile (a rebalance): the stored value wins
+    other = empty_block()
+    assign(other, cov("b1", "2020-07-20"), 14)
+    assert set(decoded.get(b"k", orjson.dumps(other))["coverage"]) == {"b1"}
+    # a step that failed half-way never calls `written`: its changes are not handed out again
+    stored = orjson.dumps(block)
+    decoded.written(b"k", stored, block)
+    half_done = decoded.get(b"k", stored)
+    assert half_done is block  # handed out again, not decoded
+    half_done["coverage"]["broken"] = []
+    assert "broken" not in decoded.get(b"k", stored)["coverage"]

@@ -25,7 +25,7 @@ from faust.web import Request, Response, View
 
 from workers import metrics
 from workers.config import Settings
-from workers.dedup import Coverage, assign, empty_block
+from workers.dedup import Coverage, DecodedBlocks, assign
 from workers.dedup import live_events as live_events_in
 from workers.pipeline import dead_letter, event_payload, finish, validate_and_enrich
 from workers.security import faust_credentials
@@ -178,6 +178,7 @@ def create_app(settings: Settings) -> faust.App:
     )
     blocks = app.Table("dedup-blocks", partitions=settings.partitions, key_type=bytes, value_type=bytes)
     live_events: dict[tuple[int, bytes], int] = {}  # (partition, block) -> live events in it, when any
+    decoded = DecodedBlocks()
 
     @app.agent(raw, name="enrich")
     async def enrich_agent(stream: faust.StreamT) -> None:
@@ -214,8 +215,7 @@ def create_app(settings: Settings) -> faust.App:
             data = orjson.loads(event.value)
             try:
                 coverage = _coverage_from_json(data["coverage"])
-                stored = blocks.get(event.key)
-                block = orjson.loads(stored) if stored else empty_block()
+                block = decoded.get(event.key, blocks.get(event.key))
                 decision = assign(block, coverage, settings.horizon_days)
             except Exception as exc:  # a bug must not stop the stream: keep the message as a dead letter
                 log.exception("dedup failed for %r", event.key)
@@ -232,7 +232,9 @@ def create_app(settings: Settings) -> faust.App:
                 )
                 await deadletters.send(key=event.key, value=orjson.dumps(letter))
                 continue
-            blocks[event.key] = orjson.dumps(block)
+            encoded = orjson.dumps(block)
+            blocks[event.key] = encoded
+            decoded.written(event.key, encoded, block)
             # the gauge moves by this block's change: summing every block per article grows with the state
             now_live = live_events_in(block)
             was_live = live_events.pop((event.message.partition, event.key), 0)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -92,6 +93,39 @@ def empty_block() -> dict[str, Any]:
         "clock": "",
         "seq": 0,
     }
+
+
+class DecodedBlocks:
+    """The decoded form of the blocks the dedup step last wrote, so that a block read back unchanged
+    is not decoded again (a busy call block is tens of kilobytes of JSON: decoding it was most of the
+    step). The stored bytes stay the truth: a block is reused only when they equal what was written
+    (after a rebalance or a recovery they may not). `get` hands a block out and forgets it: only
+    `written` brings it back, so a step that fails half-way leaves nothing changed behind."""
+
+    def __init__(self, capacity: int = 128, min_bytes: int = 2048) -> None:
+        self._capacity = capacity  # bounds memory: a decoded block takes several times its JSON
+        self._min_bytes = min_bytes  # small blocks decode in microseconds: not worth the memory
+        self._blocks: OrderedDict[bytes, tuple[bytes, dict[str, Any]]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._blocks)
+
+    def get(self, key: bytes, stored: bytes | None) -> dict[str, Any]:
+        """The block whose stored value is `stored` (None: a new block), to be changed in place."""
+        known = self._blocks.pop(key, None)
+        if not stored:
+            return empty_block()
+        if known is not None and known[0] == stored:
+            return known[1]
+        return orjson.loads(stored)
+
+    def written(self, key: bytes, encoded: bytes, block: dict[str, Any]) -> None:
+        """`block` was stored as `encoded`."""
+        if len(encoded) < self._min_bytes:
+            return
+        self._blocks[key] = (encoded, block)
+        if len(self._blocks) > self._capacity:
+            self._blocks.popitem(last=False)  # the least recently written
 
 
 def live_events(block: dict[str, Any]) -> int:
