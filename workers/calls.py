@@ -83,9 +83,7 @@ ATTRIBUTIONS = {
 }
 # a sentence ends at end punctuation followed by white space, or at a run of newlines; a character class
 # first (no alternation, no look-behind) lets the regex engine skip ahead quickly
-_SENTENCE_MARK = re.compile(r"[.!?。！？\n]")
-_SPACE_RUN = re.compile(r"\s+")
-_NEWLINE_RUN = re.compile(r"\n+")
+_SENTENCE_BREAK = re.compile(r"[.!?。！？\n](?:(?<=\n)\n*|\s+)")  # starts with a set: scanned fast
 _ABBREVIATION = re.compile(
     r"(?:^|[\s(])(?:\w|mr|mrs|ms|dr|gen|lt|col|sen|rep|gov|st|jr|sr|no|nov|dec|jan|feb|aug|sept?|oct)\.$"
 )
@@ -123,22 +121,16 @@ def attribution_matcher() -> Matcher:
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
-    spans, start, consumed = [], 0, 0
-    for mark in _SENTENCE_MARK.finditer(text):
-        at = mark.start()
-        if at < consumed:
-            continue  # inside the white space that ended the previous sentence
-        gap = _NEWLINE_RUN.match(text, at) if text[at] == "\n" else _SPACE_RUN.match(text, at + 1)
-        if gap is None:
-            continue  # "3.5", "U.S.": end punctuation with no space after it
-        consumed = gap.end()
-        if text[gap.start() - 1] == "." and (
-            _ABBREVIATION.search(text, max(0, gap.start() - 6), gap.start())
-            or text[gap.start() - 3 : gap.start()] == "..."
+    spans, start = [], 0
+    # a break is end punctuation with white space after it, or a run of newlines; "3.5", "U.S." have none
+    for gap in _SENTENCE_BREAK.finditer(text):
+        gap_start = gap.start() if text[gap.start()] == "\n" else gap.start() + 1
+        if text[gap_start - 1] == "." and (
+            _ABBREVIATION.search(text, max(0, gap_start - 6), gap_start) or text[gap_start - 3 : gap_start] == "..."
         ):
             continue  # "Joseph R. Biden", "Gen. Haftar", "U.S. officials", "Jaishankar... spoke with Pompeo"
-        if gap.start() > start:
-            spans.append((start, gap.start()))
+        if gap_start > start:
+            spans.append((start, gap_start))
         start = gap.end()
     if start < len(text):
         spans.append((start, len(text)))
@@ -181,15 +173,18 @@ def _analyse(folded: str, cues: list[Hit], people: list[Mention], noun_starts: l
     # most sentences have no call verb and no "since": their regex searches are skipped
     verb_starts = [m.start() for m in _PLANNED_VERB_WORD.finditer(folded)]
     since_starts = [m.start() for m in _SINCE.finditer(folded)]
+    # where anything of the above starts: a sentence with none of them says nothing about a call
+    signs = sorted([*cue_starts, *people_starts, *noun_starts, *verb_starts, *since_starts])
     for start, end in sentences(folded):
+        at = bisect_left(signs, start)
+        if at == len(signs) or signs[at] >= end:
+            out.append(_Sentence(start, end, set(), -1, [], False))
+            continue
         c_lo, c_hi = bisect_left(cue_starts, start), bisect_left(cue_starts, end)
         p_lo, p_hi = bisect_left(people_starts, start), bisect_left(people_starts, end)
         n_lo, n_hi = bisect_left(noun_starts, start), bisect_left(noun_starts, end)
         may_plan = bisect_left(verb_starts, start) < bisect_left(verb_starts, end)
         may_look_back = bisect_left(since_starts, start) < bisect_left(since_starts, end)
-        if c_lo == c_hi and p_lo == p_hi and n_lo == n_hi and not may_plan and not may_look_back:
-            out.append(_Sentence(start, end, set(), -1, [], False))  # says nothing about a call
-            continue
         s_cues = cues[c_lo:c_hi]
         s_people = people[p_lo:p_hi]
         kinds = {str(c.value) for c in s_cues}

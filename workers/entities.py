@@ -104,21 +104,27 @@ def link(folded: str, original: str, day: date, language: str | None) -> list[Me
     """Every entity mention in the text, roles resolved, in text order."""
     kb = load_kb()
     hits = kb.names.find(folded, original, inflecting_latin=language in INFLECTING_LATIN)
-    spans: dict[tuple[int, int], list[Hit]] = {}
-    for hit in hits:
-        spans.setdefault((hit.start, hit.end), []).append(hit)
     full_names = {h.value.entity_id for h in hits if h.value.kind == "name"}  # type: ignore[attr-defined]
     mentions: list[Mention] = []
-    for (start, end), group in spans.items():
-        if len(group) == 1:  # the common case: one meaning
-            ref = group[0].value
-            if ref.kind == "surname_ambiguous" and ref.entity_id not in full_names:
+    count = len(hits)
+    at = 0
+    while at < count:
+        hit = hits[at]
+        start, end = hit.start, hit.end
+        after = at + 1
+        while after < count and hits[after].start == start and hits[after].end == end:
+            after += 1  # the hits of one span are neighbours: the matcher gives them in text order
+        if after == at + 1:  # the common case: one meaning
+            ref = hit.value
+            if ref.kind == "surname_ambiguous" and ref.entity_id not in full_names:  # type: ignore[attr-defined]
+                at = after
                 continue
         else:
-            ref = _choose(kb, group, day, full_names)
+            ref = _choose(kb, hits[at:after], day, full_names)
+        at = after
         if ref is not None:
-            kind = "surname" if ref.kind == "surname_ambiguous" else ref.kind
-            mentions.append(Mention(ref.entity_id, start, end, kind))
+            kind = "surname" if ref.kind == "surname_ambiguous" else ref.kind  # type: ignore[attr-defined]
+            mentions.append(Mention(ref.entity_id, start, end, kind))  # type: ignore[attr-defined]
     mentions.extend(_resolve_roles(kb, folded, original, mentions, day))
     mentions.sort(key=lambda m: (m.start, m.end))
     return mentions

@@ -163,7 +163,17 @@ class Matcher:
             start = end - len(key)
             if bounded[end + 1] == " ":  # the word ends with the key: the common case, no ending to judge
                 for rule in rules:
-                    if not rule.case or _case_ok(rule, original, start, end):
+                    case = rule.case
+                    if (
+                        not case
+                        or (
+                            case == "title"
+                            and original is not None
+                            and len(original) >= end
+                            and _CAPITAL[original[start]]
+                        )
+                        or _case_ok(rule, original, start, end)
+                    ):
                         append(Hit(start, end, rule.value, key))
                 continue
             word_end = _WORD_RUN.match(bounded, end + 1).end() - 1
@@ -244,8 +254,20 @@ def _case_ok(rule: Rule, original: str | None, start: int, end: int) -> bool:
     seen = original[start:end]
     if rule.case == "exact":  # surface is kept for exact rules only
         return seen == rule.surface
-    first = seen[:1]
-    return not first.isalpha() or first.isupper() or first == first.upper()
+    return _CAPITAL[seen[:1]]
+
+
+class _CapitalTable(dict):
+    """character -> may start a title-case word: not a letter, an upper-case one, or one of a script
+    without case (Arabic, Chinese, ...)."""
+
+    def __missing__(self, ch: str) -> bool:
+        ok = not ch.isalpha() or ch.isupper() or ch == ch.upper()
+        self[ch] = ok
+        return ok
+
+
+_CAPITAL = _CapitalTable()
 
 
 def _longest_first(candidates: list[Hit]) -> list[Hit]:
