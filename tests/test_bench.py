@@ -237,4 +237,15 @@ def test_extraction_benchmark_reads_three_kilobyte_english_articles():
     assert EXTRACTION_BODY[0] <= result["mean_body_chars"] <= EXTRACTION_BODY[1]
     assert set(result["us_per_article"]) == set(EXTRACTION_STAGES)
     assert all(us > 0 for us in result["us_per_article"].values())
-    assert result["articles_per_s"] > 0
+    assert 0 < result["articles_per_s"] <= result["best_articles_per_s"]
+    assert max(result["runs_articles_per_s"]) == result["best_articles_per_s"]
+
+
+def test_memory_run_reports_what_the_changelog_is_written_per_article():
+    from workers.bench import memory_run
+
+    result = memory_run(articles=300, seed=4, bad_share=0.05)
+    assert result["articles"] == 300 and result["rss_mb"] > 0
+    # every valid article writes its block once; a call block carries its coverage and is the largest
+    assert 0 < result["changelog_bytes_per_article"] <= result["changelog_bytes_per_article_max"]
+    assert result["changelog_bytes_per_article_max"] >= 1000
