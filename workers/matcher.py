@@ -22,7 +22,9 @@ LATIN_NAME_SUFFIXES = frozenset(
     (
         "a u e y i o em om ie iem owi ovi ovu ovem ja ju jem s es is ot et t "
         "nak nek nal nel val vel tal tel hoz hez rol tol bol ban ben ba be on en ra re nn nnal nnel "
-        "ga gal gel ile la le in un nin nun yla yle"
+        "ga gal gel ile la le in un nin nun yla yle "
+        # Azerbaijani writes its case endings with ə and no apostrophe: "Putinlə", "Ərdoğana", "Putinə"
+        "ə yə nə lə ylə ilə də dən"
     ).split()
 )
 MIN_INFLECTED_LENGTH = 4  # "Си" (Xi) + "рии" must not make "Сирии" (Syria)
