@@ -100,3 +100,11 @@ def test_typo_in_a_role_phrase_still_links_the_named_person():
     body = "On Tuesday Putin discussed Libya by phone with Geraman chancellor Angela Merkel."
     call = enrich(article({"body": body, "published_at": "2020-05-20"})).payload["call"]
     assert sorted(p["name"] for p in call["participants"]) == ["Angela Merkel", "Vladimir Putin"]
+
+
+def test_warm_up_builds_the_shared_automaton_before_any_message():
+    from workers import pipeline
+
+    pipeline.shared_scan.cache_clear()
+    pipeline.warm_up()
+    assert pipeline.shared_scan.cache_info().currsize == 1  # the first message finds it built

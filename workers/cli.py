@@ -36,6 +36,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     from workers.app import create_app, run_worker  # imported here: the other commands start fast without Faust
+    from workers.pipeline import warm_up
     from workers.startup import wait_for_broker
 
     settings = _settings(args)
@@ -43,6 +44,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     wait_for_broker(settings)  # a broker that is not up yet: retry with backoff, do not exit
     preflight_tls(settings)  # a wrong CA or host name: a clear error now, not endless retries
     os.makedirs(settings.state_dir, exist_ok=True)  # RocksDB wants the directory's parents to exist
+    warm_up()  # before Faust starts: ready then means able to answer at once
     app = create_app(settings)
     run_worker(app, settings)
     return 0

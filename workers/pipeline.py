@@ -62,6 +62,15 @@ def shared_scan() -> SharedScan:
     )
 
 
+def warm_up() -> None:
+    """Load the knowledge base and build the automaton (about two seconds) before the first message:
+    a worker that says it is ready can then answer at once, and no message waits for the build."""
+    shared_scan()
+    topics.load_taxonomy()
+    sample = b'{"id": "warm-up", "body": "Putin spoke by phone with Erdogan on Monday about Syria."}'
+    validate_and_enrich(sample, datetime.now(UTC), 1 << 20)
+
+
 def enrich(article: Article, timings: dict[str, float] | None = None) -> Enriched:
     """Entities, topics, the reported call and the fingerprint of one valid article."""
     shared_scan()
