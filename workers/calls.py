@@ -88,6 +88,7 @@ _ABBREVIATION = re.compile(
     r"(?:^|[\s(])(?:\w|mr|mrs|ms|dr|gen|lt|col|sen|rep|gov|st|jr|sr|no|nov|dec|jan|feb|aug|sept?|oct)\.$"
 )
 # clause breaks after which a named person is outside the call: "spoke with Zelensky after his Putin call"
+_RECALL_BREAK = re.compile(r"[,;:\u2014(]")  # a clause of its own: "..., after their previous call"
 _CLAUSE_BREAK = re.compile(r"\b(?:after|following|before|while|when|amid|whereas)\b|[;:\u2014]")
 
 
@@ -208,6 +209,18 @@ def _analyse(folded: str, cues: list[Hit], people: list[Mention], noun_starts: l
         if may_look_back and _PAST_CLAUSE.search(folded, start, end):
             kinds.add("past_reference")
         call_at = min(strong_at or nouns or weak_at or [-1])
+        recalled = [c.start for c in s_cues if c.value == "past_reference"]
+        if (
+            strong_at
+            and recalled
+            and min(recalled) > call_at
+            and _RECALL_BREAK.search(folded, call_at, min(recalled))
+            and not _PAST_CLAUSE.search(folded, start, end)
+        ):
+            # "held a phone call on Wednesday, two days after their previous conversation": the older
+            # call is named in a clause of its own, after this one is reported ("in his call with
+            # Putin last month" names one call, an old one)
+            kinds.discard("past_reference")
         out.append(_Sentence(start, end, kinds, call_at, s_people, bool(nouns), min(plans, default=-1)))
     return out
 
