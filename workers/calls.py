@@ -88,6 +88,7 @@ _ABBREVIATION = re.compile(
     r"(?:^|[\s(])(?:\w|mr|mrs|ms|dr|gen|lt|col|sen|rep|gov|st|jr|sr|no|nov|dec|jan|feb|aug|sept?|oct)\.$"
 )
 # clause breaks after which a named person is outside the call: "spoke with Zelensky after his Putin call"
+_CLAUSE_END = re.compile(r"[;\u2014]")  # between two clauses that may each report a call
 _RECALL_BREAK = re.compile(r"[,;:\u2014(]")  # a clause of its own: "..., after their previous call"
 _CLAUSE_BREAK = re.compile(r"\b(?:after|following|before|while|when|amid|whereas)\b|[;:\u2014]")
 
@@ -270,7 +271,16 @@ def _call_date(
     for s in ordered:
         inside = [t for t in dates if s.start <= t.start < s.end and earliest <= t.day <= latest]
         anchor = max(s.call_at, s.start)
-        ranked = sorted(inside, key=lambda t: (t.start < anchor, abs(t.start - anchor)))
+        # a date in the call's own clause first (verb-final languages put it before the call:
+        # "çarşamba günü telefonda görüştü; ... pazartesi görüşmüştü"), then after the cue, then nearest
+        ranked = sorted(
+            inside,
+            key=lambda t: (
+                _CLAUSE_END.search(folded, min(t.end, anchor), max(t.start, anchor)) is not None,
+                t.start < anchor,
+                abs(t.start - anchor),
+            ),
+        )
         for t in ranked:
             if t.numeric or _STATEMENT_DATE.search(folded[max(s.start, t.start - 40) : t.start]):
                 fallback = fallback or t
