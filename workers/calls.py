@@ -89,6 +89,9 @@ _ABBREVIATION = re.compile(
 )
 # clause breaks after which a named person is outside the call: "spoke with Zelensky after his Putin call"
 _CLAUSE_END = re.compile(r"[;\u2014]")  # between two clauses that may each report a call
+_COMMA = re.compile(r"[,\u3001\uff0c\u060c]")  # , 、 ， ،
+# languages whose clauses end with the verb: the day of a call is said before the call
+VERB_FINAL = frozenset("tr az ja ko hi fa ur bn ta te kk uz ky tk mn hy ka ne mr si pa gu kn ml my am ps ba tt".split())
 _RECALL_BREAK = re.compile(r"[,;:\u2014(]")  # a clause of its own: "..., after their previous call"
 _CLAUSE_BREAK = re.compile(r"\b(?:after|following|before|while|when|amid|whereas)\b|[;:\u2014]")
 
@@ -261,23 +264,30 @@ def _participants(primary: _Sentence, others: list[_Sentence], folded: str, day:
 
 
 def _call_date(
-    ordered: list[_Sentence], folded: str, dates: list[TemporalExpr], published: date, published_given: bool
+    ordered: list[_Sentence],
+    folded: str,
+    dates: list[TemporalExpr],
+    published: date,
+    published_given: bool,
+    verb_final: bool = False,
 ) -> tuple[date, str, str]:
-    """The day of the call: the temporal expression closest after the call cue in the sentences that
-    report it, then before it; a date that only stamps a statement ("the ministry said Wednesday") or
+    """The day of the call: in the sentences that report it, the temporal expression in the call
+    cue's own clause, closest after the cue (before it in verb-final languages, where the day comes
+    before the verb), then the others; a date that only stamps a statement ("the ministry said Wednesday") or
     that lies outside the reporting window counts only when nothing else does."""
     earliest, latest = published - timedelta(days=REPORTING_WINDOW_DAYS), published + timedelta(days=1)
     fallback: TemporalExpr | None = None
     for s in ordered:
         inside = [t for t in dates if s.start <= t.start < s.end and earliest <= t.day <= latest]
         anchor = max(s.call_at, s.start)
-        # a date in the call's own clause first (verb-final languages put it before the call:
-        # "çarşamba günü telefonda görüştü; ... pazartesi görüşmüştü"), then after the cue, then nearest
+        # a verb-final clause ends at its verb: "çarşamba günü telefonda görüştü, pazartesi günü ise ...
+        # görüşmüştü" (the other clause's day is another event's; English puts dates in commas)
         ranked = sorted(
             inside,
             key=lambda t: (
                 _CLAUSE_END.search(folded, min(t.end, anchor), max(t.start, anchor)) is not None,
-                t.start < anchor,
+                verb_final and _COMMA.search(folded, min(t.end, anchor), max(t.start, anchor)) is not None,
+                t.start > anchor if verb_final else t.start < anchor,
                 abs(t.start - anchor),
             ),
         )
@@ -305,7 +315,13 @@ def _remote_talk(reporting: list[_Sentence]) -> bool:
 
 
 def extract(
-    folded: str, title_end: int, mentions: list[Mention], published: date, published_given: bool, topic_tagger
+    folded: str,
+    title_end: int,
+    mentions: list[Mention],
+    published: date,
+    published_given: bool,
+    topic_tagger,
+    language: str | None = None,
 ) -> Call | None:
     """The call the article reports, or None. `folded` is the folded title + body."""
     # a report says who called whom, when and about what near its start: reading further only costs
@@ -358,7 +374,7 @@ def extract(
         *[s for s in analysed if s is not primary and names_both(s)],
     ]
     dates = find_dates(folded, published, [(s.start, s.end) for s in ordered])
-    day, confidence, source = _call_date(ordered, folded, dates, published, published_given)
+    day, confidence, source = _call_date(ordered, folded, dates, published, published_given, language in VERB_FINAL)
     # the medium of THIS call: the primary sentence decides; other reports only if it says neither
     video = "video" in primary.cues or ("call" not in primary.cues and any("video" in s.cues for s in others))
     medium = "video" if video else "phone"
