@@ -116,15 +116,15 @@ def link(folded: str, original: str, day: date, language: str | None) -> list[Me
             after += 1  # the hits of one span are neighbours: the matcher gives them in text order
         if after == at + 1:  # the common case: one meaning
             ref = hit.value
-            if ref.kind == "surname_ambiguous" and ref.entity_id not in full_names:  # type: ignore[attr-defined]
+            if ref.kind == "surname_ambiguous" and ref.entity_id not in full_names:
                 at = after
                 continue
         else:
             ref = _choose(kb, hits[at:after], day, full_names)
         at = after
         if ref is not None:
-            kind = "surname" if ref.kind == "surname_ambiguous" else ref.kind  # type: ignore[attr-defined]
-            mentions.append(Mention(ref.entity_id, start, end, kind))  # type: ignore[attr-defined]
+            kind = "surname" if ref.kind == "surname_ambiguous" else ref.kind
+            mentions.append(Mention(ref.entity_id, start, end, kind))
     mentions.extend(_resolve_roles(kb, folded, original, mentions, day))
     mentions.sort(key=lambda m: (m.start, m.end))
     return mentions

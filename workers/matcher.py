@@ -165,17 +165,7 @@ class Matcher:
             start = end - len(key)
             if bounded[end + 1] == " ":  # the word ends with the key: the common case, no ending to judge
                 for rule in rules:
-                    case = rule.case
-                    if (
-                        not case
-                        or (
-                            case == "title"
-                            and original is not None
-                            and len(original) >= end
-                            and _CAPITAL[original[start]]
-                        )
-                        or _case_ok(rule, original, start, end)
-                    ):
+                    if not rule.case or _case_ok(rule, original, start, end):
                         append(Hit(start, end, rule.value, key))
                 continue
             word_end = _WORD_RUN.match(bounded, end + 1).end() - 1
