@@ -392,6 +392,7 @@ def test_the_worker_app_gets_the_credentials_and_serves_only_its_own_pages(pki, 
     from faust.auth import SSLCredentials
 
     from workers.app import create_app
+    from workers.enrichpool import Enricher
 
     s = Settings(
         security_protocol="SSL",
@@ -402,7 +403,7 @@ def test_the_worker_app_gets_the_credentials_and_serves_only_its_own_pages(pki, 
         state_dir=str(tmp_path / "state"),
         store="memory",
     )
-    app = create_app(s)
+    app = create_app(s, Enricher(0, s.max_body_bytes))
     assert isinstance(app.conf.broker_credentials, SSLCredentials)
     conf = app.conf
     assert not any(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -25,47 +25,14 @@ from faust.web import Request, Response, View
 
 from workers import metrics
 from workers.config import Settings
-from workers.dedup import Coverage, DecodedBlocks, assign
+from workers.dedup import DecodedBlocks, assign, coverage_from_json
 from workers.dedup import live_events as live_events_in
-from workers.pipeline import dead_letter, event_payload, finish, validate_and_enrich
+from workers.enrichpool import Enricher
+from workers.pipeline import dead_letter, event_payload, finish
 from workers.security import faust_credentials
 from workers.validate import Rejection
 
 log = logging.getLogger("wirestream")
-
-
-def _coverage_to_json(cov: Coverage) -> dict[str, Any]:
-    return {
-        "article_id": cov.article_id,
-        "source": cov.source,
-        "title": cov.title,
-        "published_at": cov.published_at,
-        "content_hash": cov.content_hash,
-        "signature": cov.signature,
-        "block": cov.block,
-        "participants": list(cov.participants),
-        "day": cov.day.isoformat() if cov.day else None,
-        "confidence": cov.confidence,
-        "medium": cov.medium,
-        "topics": list(cov.topics),
-    }
-
-
-def _coverage_from_json(d: dict[str, Any]) -> Coverage:
-    return Coverage(
-        article_id=d["article_id"],
-        source=d["source"],
-        title=d["title"],
-        published_at=d["published_at"],
-        content_hash=d["content_hash"],
-        signature=d["signature"],
-        block=d["block"],
-        participants=tuple(d["participants"]),
-        day=date.fromisoformat(d["day"]) if d["day"] else None,
-        confidence=d["confidence"],
-        medium=d["medium"],
-        topics=tuple(d["topics"]),
-    )
 
 
 def _broker_urls(servers: str) -> list[str]:
@@ -103,6 +70,7 @@ def faust_options(settings: Settings) -> dict[str, Any]:
         "consumer_auto_offset_reset": "earliest",
         # a dead letter carries the original message base64-encoded: room for the largest accepted input
         "producer_max_request_size": 8 * settings.max_body_bytes + 1_048_576,
+        "producer_max_batch_size": 1_048_576,
         "consumer_max_fetch_size": 8 * settings.max_body_bytes + 1_048_576,
         "table_cleanup_interval": 60.0,
         # Faust refuses to recover a table whose local offset is past the changelog's end as the broker
@@ -158,7 +126,12 @@ def run_worker(app: faust.App, settings: Settings) -> None:
     worker.execute_from_commandline()
 
 
-def create_app(settings: Settings) -> faust.App:
+# raw messages handed to enrichment at a time, and the longest a message waits for its batch to fill
+ENRICH_BATCH = 64
+ENRICH_WAIT_S = 0.01
+
+
+def create_app(settings: Settings, enricher: Enricher) -> faust.App:
     app = new_app(settings)
     setup_prometheus_sensors(app, pattern="/metrics", registry=metrics.REGISTRY, name_prefix="faust")
 
@@ -180,33 +153,39 @@ def create_app(settings: Settings) -> faust.App:
     live_events: dict[tuple[int, bytes], int] = {}  # (partition, block) -> live events in it, when any
     decoded = DecodedBlocks()
 
-    @app.agent(raw, name="enrich")
+    async def send_dead_letter(event: faust.EventT, rejection: Rejection, now: datetime) -> None:
+        metrics.DEADLETTERS.labels(rejection.reason).inc()
+        message = event.message
+        letter = dead_letter(
+            event.value,
+            event.key,
+            rejection,
+            topic=message.topic,
+            partition=message.partition,
+            offset=message.offset,
+            now=now,
+        )
+        await deadletters.send(key=event.key, value=orjson.dumps(letter))
+
+    @app.agent(raw, name="enrich", concurrency=2)
     async def enrich_agent(stream: faust.StreamT) -> None:
-        async for event in stream.events():
-            message = event.message
+        # batches, so that an enrichment process gets work enough to be worth the hand-over; acked
+        # after the batch is sent on. Two actors: one sends a batch's results on while the other's
+        # batch is being enriched (the pool takes one batch at a time). The dedup step does not
+        # depend on the order reports arrive in.
+        async for batch in stream.take_events(ENRICH_BATCH, within=ENRICH_WAIT_S):
             now = datetime.now(UTC)
-            metrics.ARTICLES_CONSUMED.inc()
-            timings: dict[str, float] = {}
-            started = time.perf_counter()
-            result = validate_and_enrich(event.value, now, settings.max_body_bytes, timings)
-            stage_seconds("enrich").observe(time.perf_counter() - started)
-            for stage, seconds in timings.items():
-                stage_seconds(stage).observe(seconds)
-            if isinstance(result, Rejection):
-                metrics.DEADLETTERS.labels(result.reason).inc()
-                letter = dead_letter(
-                    event.value,
-                    event.key,
-                    result,
-                    topic=message.topic,
-                    partition=message.partition,
-                    offset=message.offset,
-                    now=now,
-                )
-                await deadletters.send(key=event.key, value=orjson.dumps(letter))
-                continue
-            internal = {"payload": result.payload, "coverage": _coverage_to_json(result.coverage)}
-            await by_block.send(key=result.coverage.block.encode(), value=orjson.dumps(internal))
+            metrics.ARTICLES_CONSUMED.inc(len(batch))
+            outcomes = await enricher.run([event.value for event in batch], now)
+            for event, outcome in zip(batch, outcomes, strict=True):
+                stage_seconds("enrich").observe(outcome.seconds)
+                for stage, seconds in outcome.stages.items():
+                    stage_seconds(stage).observe(seconds)
+                result = outcome.result
+                if isinstance(result, Rejection):
+                    await send_dead_letter(event, result, now)
+                    continue
+                await by_block.send(key=result.key, value=result.value)
 
     @app.agent(by_block, name="dedup")
     async def dedup_agent(stream: faust.StreamT) -> None:
@@ -214,23 +193,13 @@ def create_app(settings: Settings) -> faust.App:
             started = time.perf_counter()
             data = orjson.loads(event.value)
             try:
-                coverage = _coverage_from_json(data["coverage"])
+                coverage = coverage_from_json(data["coverage"])
                 block = decoded.get(event.key, blocks.get(event.key))
                 decision = assign(block, coverage, settings.horizon_days)
             except Exception as exc:  # a bug must not stop the stream: keep the message as a dead letter
                 log.exception("dedup failed for %r", event.key)
                 failure = Rejection("processing_error", f"dedup: {type(exc).__name__}: {exc}"[:300])
-                metrics.DEADLETTERS.labels(failure.reason).inc()
-                letter = dead_letter(
-                    event.value,
-                    event.key,
-                    failure,
-                    topic=event.message.topic,
-                    partition=event.message.partition,
-                    offset=event.message.offset,
-                    now=datetime.now(UTC),
-                )
-                await deadletters.send(key=event.key, value=orjson.dumps(letter))
+                await send_dead_letter(event, failure, datetime.now(UTC))
                 continue
             encoded = orjson.dumps(block)
             blocks[event.key] = encoded

@@ -70,6 +70,26 @@ def rss_mb(pid: int | str = "self", field: str = "VmRSS") -> float | None:
     return None
 
 
+def tree_pss_mb(pid: int) -> float | None:
+    """Proportional set size of a process and all its descendants (the enrichment processes and their
+    fork server), in MiB: pages the processes share are counted once, split between them."""
+    total = 0
+    found = False
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+                    found = True
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue  # gone meanwhile, or no /proc
+    return round(total / 1024, 1) if found else None
+
+
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile (q in 0..100) of a non-empty list."""
     ordered = sorted(values)
@@ -422,7 +442,7 @@ class _Processes:
 # --- 2. end to end --------------------------------------------------------------------------------------
 
 
-def _settings(bootstrap: str, role: str, workdir: Path, partitions: int) -> Settings:
+def _settings(bootstrap: str, role: str, workdir: Path, partitions: int, **more: Any) -> Settings:
     from workers.processes import isolated_settings
 
     return isolated_settings(
@@ -430,6 +450,7 @@ def _settings(bootstrap: str, role: str, workdir: Path, partitions: int) -> Sett
         workdir,
         bootstrap_servers=bootstrap,
         partitions=partitions,
+        **more,
         store="memory",
         session_timeout_s=6.0,
         log_level="warning",
@@ -528,7 +549,14 @@ def _throughput(name: str, worker: _Worker, arrived: dict[str, Any], ready_at: f
 
 
 def end_to_end(
-    procs: _Processes, bootstrap: str, workdir: Path, articles: int, seed: int, bad_share: float, partitions: int
+    procs: _Processes,
+    bootstrap: str,
+    workdir: Path,
+    articles: int,
+    seed: int,
+    bad_share: float,
+    partitions: int,
+    enrich_processes: int = Settings.enrich_processes,
 ) -> tuple[dict[str, Any], _Worker]:
     """Pass-through worker, then the full worker (left running for the latency benchmark)."""
     labelled = list(generate_labelled(articles, seed, bad_share))
@@ -555,7 +583,7 @@ def end_to_end(
     # (b) the full worker
     from workers.kafka_tools import create_topics
 
-    full_settings = _settings(bootstrap, "full", workdir, partitions)
+    full_settings = _settings(bootstrap, "full", workdir, partitions, enrich_processes=enrich_processes)
     create_topics(full_settings)
     publish_s = _publish(full_settings, full_settings.topic_raw, messages)
     log(f"full worker: published {articles} articles in {publish_s:.1f} s; starting the worker")
@@ -574,6 +602,7 @@ def end_to_end(
     summary = {
         "articles": articles,
         "partitions": partitions,
+        "enrich_processes": enrich_processes,
         "passthrough": passthrough,
         "full": result,
         "passthrough_ratio": ratio,
@@ -750,6 +779,9 @@ def main(args: argparse.Namespace) -> int:
     bad_share = getattr(args, "bad_share", 0.03)
     partitions = getattr(args, "partitions", 4) or 4
     skip_broker = bool(getattr(args, "skip_broker", False))
+    enrich_processes = getattr(args, "enrich_processes", None)
+    if enrich_processes is None:
+        enrich_processes = Settings.enrich_processes
 
     summary: dict[str, Any] = {
         "environment": _environment(),
@@ -762,6 +794,7 @@ def main(args: argparse.Namespace) -> int:
             "memory_articles": memory_n,
             "seed": seed,
             "bad_share": bad_share,
+            "enrich_processes": enrich_processes,
         },
     }
     previous = signal.signal(signal.SIGTERM, _raise_on_sigterm)
@@ -781,12 +814,19 @@ def main(args: argparse.Namespace) -> int:
             workdir = Path(tempfile.mkdtemp(prefix="wirestream-bench-"))
             broker = EmbeddedBroker(log_path=workdir / "broker.log").start()
             log(f"broker: Tansu on {broker.bootstrap} (logs in {workdir})")
-            e2e, full = end_to_end(procs, broker.bootstrap, workdir, e2e_n, seed, bad_share, partitions)
+            e2e, full = end_to_end(
+                procs, broker.bootstrap, workdir, e2e_n, seed, bad_share, partitions, enrich_processes
+            )
             summary["end_to_end"] = e2e
-            summary["memory"] = {"full_worker_rss_mb": rss_mb(full.process.pid)}
+            summary["memory"] = {
+                "full_worker_rss_mb": rss_mb(full.process.pid),
+                # the worker with its enrichment processes, shared pages counted once
+                "full_worker_and_children_pss_mb": tree_pss_mb(full.process.pid),
+            }
             summary["latency"] = latency(full, rate, duration, seed + 1, bad_share)
             summary["memory"]["full_worker_rss_after_latency_mb"] = rss_mb(full.process.pid)
             summary["memory"]["full_worker_rss_peak_mb"] = rss_mb(full.process.pid, "VmHWM")
+            summary["memory"]["full_worker_and_children_pss_after_latency_mb"] = tree_pss_mb(full.process.pid)
             procs.stop_all()
         if memory_n and memory_n > 0:
             summary.setdefault("memory", {})["in_process"] = inprocess_memory(memory_n, seed, bad_share)

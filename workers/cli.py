@@ -36,7 +36,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     from workers.app import create_app, run_worker  # imported here: the other commands start fast without Faust
-    from workers.pipeline import warm_up
+    from workers.enrichpool import Enricher
     from workers.startup import wait_for_broker
 
     settings = _settings(args)
@@ -44,9 +44,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
     wait_for_broker(settings)  # a broker that is not up yet: retry with backoff, do not exit
     preflight_tls(settings)  # a wrong CA or host name: a clear error now, not endless retries
     os.makedirs(settings.state_dir, exist_ok=True)  # RocksDB wants the directory's parents to exist
-    warm_up()  # before Faust starts: ready then means able to answer at once
-    app = create_app(settings)
-    run_worker(app, settings)
+    enricher = Enricher(settings.enrich_processes, settings.max_body_bytes)
+    enricher.start()  # before Faust starts (and its threads): ready then means able to answer at once
+    try:
+        run_worker(create_app(settings, enricher), settings)
+    finally:
+        enricher.close()
     return 0
 
 
@@ -297,6 +300,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--partitions", type=int, default=4, help="partitions of the end-to-end topics")
     p.add_argument("--seed", type=int, default=1, help="seed of the synthetic articles")
     p.add_argument("--bad-share", type=float, default=0.03, help="share of malformed messages")
+    p.add_argument(
+        "--enrich-processes",
+        type=int,
+        default=None,
+        help=f"enrichment processes of the full worker (default {Settings.enrich_processes})",
+    )
     p.add_argument("--json", dest="json_path", default=None, help="also write the JSON summary to this file")
     p.set_defaults(func=cmd_bench)
 

@@ -76,6 +76,9 @@ class Settings:
     # how long a fetch may wait for data; Faust fixes 1,500 ms, and a broker that answers only when the
     # wait is over (Tansu does) then adds that to every message's latency
     fetch_max_wait_ms: int = 100
+    # processes that enrich articles beside the Faust event loop (workers/enrichpool.py); 0: enrichment
+    # runs in the event loop. Each takes about 100 MB beyond what it shares with the others.
+    enrich_processes: int = 1
     log_level: str = "info"
     # --- the connection to Kafka (README.md, "Security"); checked in workers/security.py
     security_protocol: str = "PLAINTEXT"  # PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL
@@ -115,6 +118,8 @@ class Settings:
             raise ValueError(f"max_body_bytes must be >= 1, not {self.max_body_bytes}")
         if not 1 <= self.fetch_max_wait_ms <= 60_000:
             raise ValueError(f"fetch_max_wait_ms must be 1..60000, not {self.fetch_max_wait_ms}")
+        if not 0 <= self.enrich_processes <= 64:
+            raise ValueError(f"enrich_processes must be 0..64, not {self.enrich_processes}")
         if self.horizon_days < 1:
             raise ValueError(f"horizon_days must be >= 1, not {self.horizon_days}")
         # "sasl_ssl" and "scram-sha-512" are fine too

@@ -56,6 +56,41 @@ class Coverage:
     topics: tuple[str, ...]
 
 
+def coverage_to_json(cov: Coverage) -> dict[str, Any]:
+    """Coverage as it travels on the repartition topic (JSON)."""
+    return {
+        "article_id": cov.article_id,
+        "source": cov.source,
+        "title": cov.title,
+        "published_at": cov.published_at,
+        "content_hash": cov.content_hash,
+        "signature": cov.signature,
+        "block": cov.block,
+        "participants": list(cov.participants),
+        "day": cov.day.isoformat() if cov.day else None,
+        "confidence": cov.confidence,
+        "medium": cov.medium,
+        "topics": list(cov.topics),
+    }
+
+
+def coverage_from_json(d: dict[str, Any]) -> Coverage:
+    return Coverage(
+        article_id=d["article_id"],
+        source=d["source"],
+        title=d["title"],
+        published_at=d["published_at"],
+        content_hash=d["content_hash"],
+        signature=d["signature"],
+        block=d["block"],
+        participants=tuple(d["participants"]),
+        day=date.fromisoformat(d["day"]) if d["day"] else None,
+        confidence=d["confidence"],
+        medium=d["medium"],
+        topics=tuple(d["topics"]),
+    )
+
+
 @dataclass(slots=True)
 class Decision:
     event_id: str | None

@@ -60,6 +60,12 @@ CONSUMER_LAG = Gauge(
     ["topic", "partition"],
     registry=REGISTRY,
 )
+# Processes that enrich articles beside the event loop (0: enrichment runs in the event loop).
+ENRICH_PROCESSES = Gauge("wirestream_enrich_processes", "Enrichment processes of this worker", registry=REGISTRY)
+# Restarts of the enrichment processes after one died (killed, out of memory, crashed on an input).
+ENRICH_RESTARTS = Counter(
+    "wirestream_enrich_restarts", "Restarts of the enrichment processes after one died", registry=REGISTRY
+)
 # 1 when partitions are assigned and tables recovered (the /readyz answer).
 READY = Gauge("wirestream_ready", "1 when partitions are assigned and state is recovered", registry=REGISTRY)
 # Constant 1, labelled with the running version.

@@ -11,11 +11,12 @@ from functools import cache
 from time import perf_counter
 from typing import Any
 
+import orjson
 import pycld2
 
 from workers import SCHEMA_VERSION, calls, entities, fingerprint, topics
 from workers.dates import date_matcher
-from workers.dedup import Coverage, Decision, assign, empty_block
+from workers.dedup import Coverage, Decision, assign, coverage_to_json, empty_block
 from workers.kb import lexicon_matcher, load_kb
 from workers.matcher import SharedScan
 from workers.textnorm import fold
@@ -211,6 +212,40 @@ def validate_and_enrich(
         return enrich(result, timings)
     except Exception as exc:  # a bug must not stop the stream; the message is kept as a dead letter
         return Rejection("processing_error", f"{type(exc).__name__}: {exc}"[:300])
+
+
+@dataclass(frozen=True, slots=True)
+class Routed:
+    """A valid article as the enrich agent sends it on: its blocking key and the repartition message
+    (payload and coverage, JSON). Made where the article was enriched, so that an enrichment process
+    hands back bytes, not objects to pickle."""
+
+    key: bytes
+    value: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one raw message in the enrich step, with the time each stage took."""
+
+    result: Routed | Rejection
+    seconds: float  # validation, enrichment and serialisation together
+    stages: dict[str, float]
+
+
+def route(value: bytes | None, now: datetime, max_body_bytes: int) -> Outcome:
+    stages: dict[str, float] = {}
+    started = perf_counter()
+    result = validate_and_enrich(value, now, max_body_bytes, stages)
+    if not isinstance(result, Rejection):
+        internal = {"payload": result.payload, "coverage": coverage_to_json(result.coverage)}
+        result = Routed(result.coverage.block.encode(), orjson.dumps(internal))
+    return Outcome(result, perf_counter() - started, stages)
+
+
+def route_batch(values: list[bytes | None], now: datetime, max_body_bytes: int) -> list[Outcome]:
+    """The enrich step of a batch of raw messages, in order: the unit of work of an enrichment process."""
+    return [route(value, now, max_body_bytes) for value in values]
 
 
 class BatchRun:

@@ -1,0 +1,139 @@
+"""Enrichment on more than one core: the enrich agent hands each batch of raw messages to a pool of
+processes, and the Faust event loop meanwhile runs the Kafka clients and the dedup agent.
+
+Enrichment is pure Python and most of a worker's CPU; one event loop runs on one core. The pool's
+processes are forked from a fork server that has built the knowledge base once (workers/warm.py), so
+each starts warm and shares those pages, and none is forked from the threaded Faust process. With
+`enrich_processes = 0` the batch is enriched in the event loop itself, as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import select
+import signal
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import UTC, datetime
+
+from workers import metrics
+from workers.pipeline import Outcome, route_batch, warm_up
+from workers.validate import Rejection
+
+log = logging.getLogger("wirestream")
+
+Work = Callable[[list[bytes | None], datetime, int], list[Outcome]]
+DIED = "an enrichment process died on this message"
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit when the worker process is gone, however it went (SIGKILL included): a pool process
+    blocks on its task queue forever otherwise, an orphan holding a core's worth of memory."""
+    try:
+        fd = os.pidfd_open(parent)
+    except (AttributeError, OSError):  # no pidfd (old kernel): look once a second
+        while True:
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            time.sleep(1.0)
+    select.select([fd], [], [])  # readable once the process has exited
+    os._exit(0)
+
+
+def _child_init(parent: int) -> None:
+    # Ctrl-C reaches the whole process group: the worker stops its pool itself
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(parent,), name="watch-parent", daemon=True).start()
+
+
+def _chunks(values: list[bytes | None], parts: int) -> list[list[bytes | None]]:
+    size = -(-len(values) // parts)
+    return [values[i : i + size] for i in range(0, len(values), size)]
+
+
+class Enricher:
+    """Runs `work` (the enrich step of a batch) in `processes` processes, or inline when 0."""
+
+    def __init__(self, processes: int, max_body_bytes: int, work: Work = route_batch) -> None:
+        if processes < 0:
+            raise ValueError(f"enrich processes must be >= 0, not {processes}")
+        self.processes = processes
+        self.max_body_bytes = max_body_bytes
+        self._work = work
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = asyncio.Lock()
+
+    def start(self) -> None:
+        """Build the knowledge base, start the processes and wait until each has answered: a worker
+        that says it is ready can then answer at once."""
+        if not self.processes:
+            warm_up()
+            return
+        self._pool = self._new_pool()
+        # one task per process, all at once: the pool starts a process for each
+        sample = [b'{"id": "warm-up", "body": "Putin spoke by phone with Erdogan on Monday about Syria."}']
+        now = datetime.now(UTC)
+        for future in [self._pool.submit(self._work, sample, now, self.max_body_bytes) for _ in range(self.processes)]:
+            future.result()
+        metrics.ENRICH_PROCESSES.set(self.processes)
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["workers.warm"])
+        return ProcessPoolExecutor(self.processes, mp_context=context, initializer=_child_init, initargs=(os.getpid(),))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _restart(self) -> None:
+        metrics.ENRICH_RESTARTS.inc()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = self._new_pool()
+
+    async def run(self, values: list[bytes | None], now: datetime) -> list[Outcome]:
+        """The outcome of each message, in order."""
+        if self._pool is None:
+            return self._work(values, now, self.max_body_bytes)
+        # one batch in the pool at a time (its chunks run in parallel): a process that dies is then
+        # known to have died on this batch, and a restart never pulls the pool from under another
+        async with self._lock:
+            loop = asyncio.get_running_loop()
+            pool = self._pool
+            try:
+                parts = await asyncio.gather(
+                    *(
+                        loop.run_in_executor(pool, self._work, chunk, now, self.max_body_bytes)
+                        for chunk in _chunks(values, self.processes)
+                    )
+                )
+            except BrokenProcessPool:
+                return await self._one_by_one(values, now)
+            return [outcome for part in parts for outcome in part]
+
+    async def _one_by_one(self, values: list[bytes | None], now: datetime) -> list[Outcome]:
+        """A process died (killed, out of memory, or a crash in native code on some input): restart
+        the pool and enrich the batch again one message at a time, so that only a message that kills
+        its process again is dead-lettered, and the stream goes on."""
+        log.error("an enrichment process died; restarting the pool and retrying the batch one by one")
+        self._restart()
+        loop = asyncio.get_running_loop()
+        out: list[Outcome] = []
+        for value in values:
+            try:
+                out += await loop.run_in_executor(self._pool, self._work, [value], now, self.max_body_bytes)
+            except BrokenProcessPool:
+                log.error("an enrichment process died again on one message: dead-lettered")
+                self._restart()
+                out.append(Outcome(Rejection("processing_error", DIED), 0.0, {}))
+        return out
