@@ -108,3 +108,17 @@ def test_warm_up_builds_the_shared_automaton_before_any_message():
     pipeline.shared_scan.cache_clear()
     pipeline.warm_up()
     assert pipeline.shared_scan.cache_info().currsize == 1  # the first message finds it built
+
+
+def test_date_gates_skip_only_text_that_holds_no_date():
+    # the literal-first gates must never hide a date the full patterns find
+    from workers.dates import find_dates
+
+    published = date(2026, 3, 15)
+    text = "sources said on 2026-03-13 and 13.03.2026 and 3/13/2026; 3月13日, 13일; v-12-34 and 1.5/2000"
+    found = [(t.start, t.day.isoformat(), t.numeric) for t in find_dates(text, published)]
+    assert ("2026-03-13", True) in [(d, n) for _, d, n in found]
+    assert [d for _, d, n in found if n].count("2026-03-13") == 3
+    spans = [(text.index("2026-03-13"), text.index("2026-03-13") + 4), (text.index("3/13"), text.index("3/13") + 2)]
+    assert [t.day.isoformat() for t in find_dates(text, published, spans)] == ["2026-03-13", "2026-03-13"]
+    assert find_dates("no date here, only 12-34 and 1.5 percent", published) == []

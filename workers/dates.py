@@ -23,6 +23,13 @@ _NUMERIC = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
 # "13日", "13일": the day of the publication month (or the one before), as Japanese and Korean news write it
 _DAY_ONLY_CJK = re.compile(r"(?<![\d月월年년])(?<![月월]\s)(\d{1,2})\s*(?:日|일)")
 _CJK = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+# What every match of each pattern above contains, each beginning with a literal: the regex engine
+# finds those (or their absence) at once, where the patterns themselves (a word boundary first) are
+# tried at every character. A span without one is not searched.
+_ISO_GATES = (re.compile(r"-\d\d-"),)
+_NUMERIC_GATES = (re.compile(r"\.\d{1,2}[./]\d{4}"), re.compile(r"/\d{1,2}[./]\d{4}"))
+_CJK_GATES = (re.compile("月"),)
+_DAY_ONLY_CJK_GATES = (re.compile("日"), re.compile("일"))
 
 
 MATCH_OVERHANG = 64  # characters a numeric or CJK date starting inside a span may reach beyond it
@@ -119,22 +126,22 @@ def find_dates(folded: str, published: date, spans: list[tuple[int, int]] | None
             expr = _day_month(folded, hit.start, hit.end, number, published)
             if expr is not None:
                 found.append(expr)
-    for m in _matches(_ISO, folded, spans, "-"):
+    for m in _matches(_ISO, folded, spans, _ISO_GATES):
         day = resolve_day_month(int(m.group(3)), int(m.group(2)), int(m.group(1)), published)
         if day:
             found.append(TemporalExpr(m.start(), m.end(), "explicit", day, numeric=True))
-    for m in _matches(_NUMERIC, folded, spans, "./"):
+    for m in _matches(_NUMERIC, folded, spans, _NUMERIC_GATES):
         a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
         day = resolve_day_month(a, b, year, published) or resolve_day_month(b, a, year, published)
         if day:
             found.append(TemporalExpr(m.start(), m.end(), "explicit", day, numeric=True))
-    for m in _matches(_CJK, folded, spans, "月"):
+    for m in _matches(_CJK, folded, spans, _CJK_GATES):
         year = int(m.group(1)) if m.group(1) else None
         day = resolve_day_month(int(m.group(3)), int(m.group(2)), year, published)
         if day:
             found.append(TemporalExpr(m.start(), m.end(), "explicit", day))
     taken = {(t.start, t.end) for t in found}
-    for m in _matches(_DAY_ONLY_CJK, folded, spans, "日일"):
+    for m in _matches(_DAY_ONLY_CJK, folded, spans, _DAY_ONLY_CJK_GATES):
         day_number = int(m.group(1))
         month_start = published.replace(day=1)
         if day_number > published.day + 1:  # later than publication: last month's
@@ -153,10 +160,13 @@ def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
     return any(start <= offset < end for start, end in spans)
 
 
-def _matches(pattern: re.Pattern[str], folded: str, spans: list[tuple[int, int]] | None, needs: str) -> list[re.Match]:
-    """The pattern's matches that start inside the spans (everywhere when None). A text without any of
-    the characters every match contains is not searched: most articles have no "月" and no ISO date."""
-    if not any(ch in folded for ch in needs):
+def _matches(
+    pattern: re.Pattern[str], folded: str, spans: list[tuple[int, int]] | None, gates: tuple[re.Pattern[str], ...]
+) -> list[re.Match]:
+    """The pattern's matches that start inside the spans (everywhere when None). Text without a match
+    of any of the gates (one of which every match contains) is not searched: most articles have no
+    "月" and no numeric date."""
+    if not any(gate.search(folded) for gate in gates):
         return []
     if spans is None:
         return list(pattern.finditer(folded))
@@ -164,7 +174,10 @@ def _matches(pattern: re.Pattern[str], folded: str, spans: list[tuple[int, int]]
     for start, end in sorted(spans):
         # from the span's start (look-behinds still see the text before it) to a little past its end, so
         # that a match starting inside may end outside it
-        for m in pattern.finditer(folded, start, end + MATCH_OVERHANG):
+        stop = end + MATCH_OVERHANG
+        if not any(gate.search(folded, start, stop) for gate in gates):
+            continue
+        for m in pattern.finditer(folded, start, stop):
             if m.start() >= end:
                 break
             if not found or m.start() >= found[-1].end():
