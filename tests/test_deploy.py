@@ -63,6 +63,7 @@ EXPECTED_ALERTS = {
     "WirestreamRebalanceStorm",
     "WirestreamNotReady",
     "WirestreamStaleEvents",
+    "WirestreamEnrichProcessRestarts",
 }
 JOB = "wirestream"  # the Prometheus job of the workers, in compose and on Kubernetes
 STATE_DIR = "/var/lib/wirestream"
