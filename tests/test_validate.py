@@ -90,3 +90,17 @@ def test_html_body_is_reduced_to_text():
 
 def test_utf8_bom_is_tolerated():
     assert ok.__name__ and isinstance(validate(b'\xef\xbb\xbf{"body": "b"}', NOW), Article)
+
+
+def test_content_hash_is_the_hash_of_the_collapsed_text_whatever_path_it_takes():
+    import hashlib
+
+    from workers.textnorm import content_hash
+
+    def reference(folded: str) -> str:
+        return hashlib.sha256(" ".join(folded.split()).encode("utf-8")).hexdigest()[:32]
+
+    # collapsed text (the fast path), and text with every kind of white space run (the slow one)
+    for text in ["putin spoke\nwith erdogan", "a  b", " a\n\nb ", "a\tb", "a\u2028b\u3000c", "a \nb", "\u00a8x", ""]:
+        assert content_hash(text) == reference(text), repr(text)
+    assert content_hash("a\nb") == content_hash("a b") == content_hash("a \n\n b")
