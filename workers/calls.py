@@ -28,7 +28,10 @@ _PLANNED_VERB = re.compile(
 _NAMING = re.compile(r"\s*(?:his|her|their|its|a|an|the|as|one|\"|')\s")
 # "their first contact since last summer, when Blinken called Lavrov": an older call
 _PAST_CLAUSE = re.compile(r"\bsince\b[^.;]{0,40}\bwhen\b")
-_ABOUT_THE_CALL = re.compile(r"\b(?:not yet|yet to|take place|no plans?|not planned)\b")
+# (folded; "gerceklesme...": Turkish "to take place", said after the call in a verb-final sentence)
+_ABOUT_THE_CALL = re.compile(
+    r"\b(?:(?:not yet|yet to|take place|no plans?|not planned)\b|gerceklesme|gerceklestirilme)"
+)
 # "call"/"calls" as a noun; "call for", "call on" and "called" are something else
 # (the word start is checked in code: a literal first lets the regex engine skip ahead quickly)
 _CALL_NOUN = re.compile(r"calls?\b(?!\s+(?:for|on|upon|off|out|up|to|in|it|him|her|them)\b)")

@@ -37,13 +37,17 @@ def iso(ts: datetime) -> str:
     return ts.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+# the detector still uses the ISO 639 codes withdrawn in 1989 for Hebrew and Javanese
+_CLD_CODES = {"iw": "he", "jw": "jv"}
+
+
 def detect_language(text: str) -> str | None:
     try:
         reliable, _, details = pycld2.detect(text[:LANG_SAMPLE])
     except pycld2.error:
         return None
     code = details[0][1]
-    return code if reliable and code != "un" else None
+    return _CLD_CODES.get(code, code) if reliable and code != "un" else None
 
 
 @cache

@@ -1,8 +1,9 @@
 """Text folding shared by the knowledge base, the lexicons and the articles.
 
 Folding maps one code point to one (marks standing alone are kept), so match offsets in the folded
-text are offsets in the original. The only characters that fold to nothing, the zero-width joiners,
-are removed from article text at validation (workers/validate.py), so this holds for every article.
+text are offsets in the original. The only characters that fold to nothing, the zero-width joiners
+and the optional Arabic and Hebrew marks, are removed from article text at validation
+(workers/validate.py), so this holds for every article.
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ _PUNCT = {
     "\u200a": " ",
     "\u200c": "",  # zero-width (non-)joiners: article text has them removed; patterns must match that
     "\u200d": "",
+    # optional Arabic and Hebrew marks (workers/validate.py removes them from article text) are
+    # dropped from patterns too: "عمّان" must read as the article writes it
+    **{chr(c): "" for c in [*range(0x0591, 0x05BE), 0x05BF, 0x05C1, 0x05C2, 0x05C4, 0x05C5, 0x05C7]},
+    **{chr(c): "" for c in [*range(0x0610, 0x061B), 0x0640, *range(0x064B, 0x0660), 0x0670]},
+    **{chr(c): "" for c in [*range(0x06D6, 0x06DD), *range(0x06DF, 0x06E5), 0x06E7, 0x06E8, *range(0x06EA, 0x06EE)]},
     "\u0131": "i",  # Turkish dotless i: "Cumhurbaşkanı" and "Cumhurbaskani" must meet
     "\u03c2": "\u03c3",  # Greek final sigma
     "\u06cc": "\u064a",  # Persian yeh and kaf written either way: one form for matching
