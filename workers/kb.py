@@ -134,6 +134,25 @@ def _load_toml(name: str) -> dict:
         return tomllib.load(fh)
 
 
+# One-letter words Arabic and Hebrew write joined to the next word: "and", "to", "with/in", "from",
+# "that" ("بين بوتين وأردوغان", "שוחח עם נתניהו ולפוטין"). Short names are left alone: "و" + "لي"
+# (Li) is "ولي", a common word.
+_PROCLITICS = {"arabic": ("و", "ل", "ب", "ف"), "hebrew": ("ו", "ל", "ב", "מ", "ש")}
+_MIN_PROCLITIC_BASE = 4
+
+
+def _with_proclitics(name: str) -> list[str]:
+    """The name, and the forms with a joined one-letter word before it in Arabic and Hebrew script."""
+    first = name[:1]
+    if len(name) < _MIN_PROCLITIC_BASE:
+        return [name]
+    if "\u0620" <= first <= "\u064a":
+        return [name, *(p + name for p in _PROCLITICS["arabic"])]
+    if "\u05d0" <= first <= "\u05ea":
+        return [name, *(p + name for p in _PROCLITICS["hebrew"])]
+    return [name]
+
+
 def _add_people(kb: KnowledgeBase, people: list[dict]) -> None:
     for row in people:
         offices = tuple(
@@ -151,10 +170,12 @@ def _add_people(kb: KnowledgeBase, people: list[dict]) -> None:
         kb.by_name.setdefault(fold(person.name), person.id)
         ambiguous = {fold(s) for s in row.get("ambiguous_surnames", [])}
         for name in [row["name"], *row.get("names", [])]:
-            kb.names.add(name, NameRef(person.id, "name"), case="title", inflect=True)
+            for form in _with_proclitics(name):
+                kb.names.add(form, NameRef(person.id, "name"), case="title", inflect=True)
         for surname in row.get("surnames", []):
             kind = "surname_ambiguous" if fold(surname) in ambiguous else "surname"
-            kb.names.add(surname, NameRef(person.id, kind), case="title", inflect=True)
+            for form in _with_proclitics(surname):
+                kb.names.add(form, NameRef(person.id, kind), case="title", inflect=True)
         for office in offices:
             kb.by_country_role.setdefault((office.country, office.role), []).append((office, person.id))
 
