@@ -122,3 +122,21 @@ def test_date_gates_skip_only_text_that_holds_no_date():
     spans = [(text.index("2026-03-13"), text.index("2026-03-13") + 4), (text.index("3/13"), text.index("3/13") + 2)]
     assert [t.day.isoformat() for t in find_dates(text, published, spans)] == ["2026-03-13", "2026-03-13"]
     assert find_dates("no date here, only 12-34 and 1.5 percent", published) == []
+
+
+def test_sentence_breaks():
+    from workers.calls import sentences
+
+    def split(text: str, original: str | None = None) -> list[str]:
+        return [text[a:b] for a, b in sentences(text, original)]
+
+    # dotted acronyms, initials and day numbers do not end a sentence; a newline always does
+    assert split("macron and u.s. president biden spoke. then") == ["macron and u.s. president biden spoke.", "then"]
+    assert split("am 13. dezember telefonierten sie. x") == ["am 13. dezember telefonierten sie.", "x"]
+    assert split("held on june 27.\nputin and erdogan agreed.") == ["held on june 27.", "putin and erdogan agreed."]
+    # a point followed by a lower-case word (in the unfolded text) does not either
+    original = "Orbán 2020. március 3-án telefonált. Utána"
+    assert split(original.lower(), original) == ["orbán 2020. március 3-án telefonált.", "utána"]
+    assert split("in 2020. the", "in 2020. The") == ["in 2020.", "the"]
+    # Armenian, Devanagari and Urdu full stops
+    assert len(split("ա։ բ")) == len(split("क। ख")) == len(split("ا۔ ب")) == 2

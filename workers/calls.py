@@ -86,10 +86,14 @@ ATTRIBUTIONS = {
 }
 # a sentence ends at end punctuation followed by white space, or at a run of newlines; a character class
 # first (no alternation, no look-behind) lets the regex engine skip ahead quickly
-_SENTENCE_BREAK = re.compile(r"[.!?。！？\n](?:(?<=\n)\n*|\s+)")  # starts with a set: scanned fast
+# full stops of Latin, CJK, Armenian (։), Devanagari and Bengali (।, ॥) and Urdu (۔) text
+_SENTENCE_BREAK = re.compile(r"[.!?。！？։।॥۔\n](?:(?<=\n)\n*|\s+)")  # starts with a set: scanned fast
+# a point that ends an abbreviation, an initial, a dotted acronym ("u.s.", "u.k.") or a day number
+# ("am 13. märz")
 _ABBREVIATION = re.compile(
-    r"(?:^|[\s(])(?:\w|mr|mrs|ms|dr|gen|lt|col|sen|rep|gov|st|jr|sr|no|nov|dec|jan|feb|aug|sept?|oct)\.$"
+    r"(?:^|[\s(])(?:(?:\w\.)*\w|\d\d|mr|mrs|ms|dr|gen|lt|col|sen|rep|gov|st|jr|sr|no|nov|dec|jan|feb|aug|sept?|oct)\.$"
 )
+ABBREVIATION_WINDOW = 10  # characters before a point that the abbreviation check reads
 # clause breaks after which a named person is outside the call: "spoke with Zelensky after his Putin call"
 _CLAUSE_END = re.compile(r"[;\u2014]")  # between two clauses that may each report a call
 _COMMA = re.compile(r"[,\u3001\uff0c\u060c]")  # , 、 ， ،
@@ -128,13 +132,21 @@ def attribution_matcher() -> Matcher:
     return matcher
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
+def sentences(text: str, original: str | None = None) -> list[tuple[int, int]]:
+    """Sentence spans of the folded text; `original` (same offsets, case kept) tells a point that is
+    followed by a lower-case word, which does not end a sentence ("2020. március 3-án")."""
     spans, start = [], 0
-    # a break is end punctuation with white space after it, or a run of newlines; "3.5", "U.S." have none
+    # a break is end punctuation with white space after it, or a run of newlines; "3.5" has none
     for gap in _SENTENCE_BREAK.finditer(text):
         gap_start = gap.start() if text[gap.start()] == "\n" else gap.start() + 1
-        if text[gap_start - 1] == "." and (
-            _ABBREVIATION.search(text, max(0, gap_start - 6), gap_start) or text[gap_start - 3 : gap_start] == "..."
+        if (
+            text[gap_start - 1] == "."
+            and "\n" not in gap.group()
+            and (
+                _ABBREVIATION.search(text, max(0, gap_start - ABBREVIATION_WINDOW), gap_start)
+                or text[gap_start - 3 : gap_start] == "..."
+                or (original is not None and gap.end() < len(original) and original[gap.end()].islower())
+            )
         ):
             continue  # "Joseph R. Biden", "Gen. Haftar", "U.S. officials", "Jaishankar... spoke with Pompeo"
         if gap_start > start:
@@ -174,7 +186,9 @@ class _Sentence:
         return list(dict.fromkeys(m.entity_id for m in self.people))
 
 
-def _analyse(folded: str, cues: list[Hit], people: list[Mention], noun_starts: list[int]) -> list[_Sentence]:
+def _analyse(
+    folded: str, cues: list[Hit], people: list[Mention], noun_starts: list[int], original: str | None = None
+) -> list[_Sentence]:
     out = []
     cue_starts = [c.start for c in cues]  # hits come sorted by start: bucket them with bisect
     people_starts = [p.start for p in people]
@@ -183,7 +197,7 @@ def _analyse(folded: str, cues: list[Hit], people: list[Mention], noun_starts: l
     since_starts = [m.start() for m in _SINCE.finditer(folded)]
     # where anything of the above starts: a sentence with none of them says nothing about a call
     signs = sorted([*cue_starts, *people_starts, *noun_starts, *verb_starts, *since_starts])
-    for start, end in sentences(folded):
+    for start, end in sentences(folded, original):
         at = bisect_left(signs, start)
         if at == len(signs) or signs[at] >= end:
             out.append(_Sentence(start, end, set(), -1, [], False))
@@ -305,6 +319,16 @@ def _call_date(
     return published, "low", "published"
 
 
+def _dated_long_ago(sentence: _Sentence, folded: str, published: date) -> bool:
+    """The sentence gives its call a written-out date before the reporting window, and no day within
+    it: it recalls an older call (a report a week late says "last week")."""
+    earliest = published - timedelta(days=REPORTING_WINDOW_DAYS)
+    own = find_dates(folded, published, [(sentence.start, sentence.end)])
+    return any(t.kind == "explicit" and not t.numeric and t.day < earliest for t in own) and not any(
+        t.day >= earliest for t in own
+    )
+
+
 def _remote_talk(reporting: list[_Sentence]) -> bool:
     if any("meeting" in s.cues for s in reporting):
         return False
@@ -325,11 +349,14 @@ def extract(
     published_given: bool,
     topic_tagger,
     language: str | None = None,
+    original: str | None = None,
 ) -> Call | None:
-    """The call the article reports, or None. `folded` is the folded title + body."""
+    """The call the article reports, or None. `folded` is the folded title + body, `original` the
+    same text unfolded (for letter case)."""
     # a report says who called whom, when and about what near its start: reading further only costs
     # time (and would make a megabyte of repeated sentences quadratic)
     folded = folded[:CALL_TEXT_LIMIT]
+    original = original[:CALL_TEXT_LIMIT] if original is not None else None
     mentions = [m for m in mentions if m.start < CALL_TEXT_LIMIT]
     kb = load_kb()
     cues = lexicon_matcher(CUE_KEYS).find(folded)
@@ -343,15 +370,20 @@ def extract(
         and not (len(people) >= 2 and _CALL_VERB_WORD.search(folded))
     ):
         return None  # no word of a call anywhere: most news, and cheap to tell
-    analysed = [s for s in _analyse(folded, cues, people, noun_starts) if s.reporting]
+    analysed = [s for s in _analyse(folded, cues, people, noun_starts, original) if s.reporting]
     cued = [s for s in analysed if s.call_at >= 0 and (s.strong or "meeting" not in s.cues)]
     # the article must say "phone"/"video"/"call" somewhere outside plans and background, or its
     # lead must say that two leaders spoke with no sign anywhere of being in one place
     if not any(s.strong or s.call_noun for s in analysed) and not _remote_talk(analysed):
         return None
-    primary = next((s for s in cued if len(s.distinct_people()) >= 2), None) or next(
-        (s for s in cued if s.people and (s.strong or s.call_noun)), None
-    )
+    # the report: a call sentence naming two people, else one naming one with a strong cue; one that
+    # dates its call before the reporting window recalls an older call ("... five weeks after he
+    # spoke by phone with Trump on Oct. 6", a photo caption of last month's video link)
+    candidates = [
+        *[s for s in cued if len(s.distinct_people()) >= 2],
+        *[s for s in cued if s.people and (s.strong or s.call_noun) and len(s.distinct_people()) < 2],
+    ]
+    primary = next((s for s in candidates if not _dated_long_ago(s, folded, published)), None)
     if primary is None:
         return None
     others = [s for s in cued if s is not primary and s.people]

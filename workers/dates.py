@@ -16,7 +16,8 @@ _DAY_BEFORE = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|\.|-?го|-?ого|er|
 # year first, as Hungarian writes it: "2020. július 13."
 _YEAR_BEFORE = re.compile(r"(?<!\d)(\d{4})\.?\s*$")
 _DAY_ONLY_AFTER = re.compile(r"^\s*(\d{1,2})(?!\d)")
-_DAY_AFTER = re.compile(r"^\s*(\d{1,2})(?:st|nd|rd|th)?\b(?:\s*,?\s*(\d{4})\b)?")
+# "July 13", "Oct. 6", "ఏప్రిల్ 4న" (a case suffix joined to the number)
+_DAY_AFTER = re.compile(r"^\.?\s*(\d{1,2})(?:st|nd|rd|th)?(?!\d)(?:\s*,?\s*(\d{4})\b)?")
 _YEAR_AFTER = re.compile(r"^\s*,?\s*(?:de\s+|del\s+|of\s+)?(\d{4})\b")
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _NUMERIC = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})\b")

@@ -141,9 +141,14 @@ _PROCLITICS = {"arabic": ("و", "ل", "ب", "ف"), "hebrew": ("ו", "ל", "ב", 
 _MIN_PROCLITIC_BASE = 4
 
 
-def _with_proclitics(name: str) -> list[str]:
-    """The name, and the forms with a joined one-letter word before it in Arabic and Hebrew script."""
+def _name_forms(name: str) -> list[str]:
+    """The name, and the forms news text writes it in that a case ending added to it does not make:
+    Arabic and Hebrew with a joined one-letter word before it, Greek masculine names without their
+    nominative -ς ("Αλέξη Τσίπρα", genitive and accusative of "Αλέξης Τσίπρας")."""
     first = name[:1]
+    if "\u0370" <= first <= "\u03ff" or "\u1f00" <= first <= "\u1fff":
+        oblique = " ".join(w[:-1] if w.endswith("ς") and len(w) > 3 else w for w in name.split())
+        return [name, oblique] if oblique != name else [name]
     if len(name) < _MIN_PROCLITIC_BASE:
         return [name]
     if "\u0620" <= first <= "\u064a":
@@ -170,11 +175,11 @@ def _add_people(kb: KnowledgeBase, people: list[dict]) -> None:
         kb.by_name.setdefault(fold(person.name), person.id)
         ambiguous = {fold(s) for s in row.get("ambiguous_surnames", [])}
         for name in [row["name"], *row.get("names", [])]:
-            for form in _with_proclitics(name):
+            for form in _name_forms(name):
                 kb.names.add(form, NameRef(person.id, "name"), case="title", inflect=True)
         for surname in row.get("surnames", []):
             kind = "surname_ambiguous" if fold(surname) in ambiguous else "surname"
-            for form in _with_proclitics(surname):
+            for form in _name_forms(surname):
                 kb.names.add(form, NameRef(person.id, kind), case="title", inflect=True)
         for office in offices:
             kb.by_country_role.setdefault((office.country, office.role), []).append((office, person.id))

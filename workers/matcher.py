@@ -254,7 +254,8 @@ class _CapitalTable(dict):
     without case (Arabic, Chinese, ...)."""
 
     def __missing__(self, ch: str) -> bool:
-        ok = not ch.isalpha() or ch.isupper() or ch == ch.upper()
+        # Georgian (Mkhedruli) has capitals in Unicode that no one writes: caseless in practice
+        ok = not ch.isalpha() or ch.isupper() or ch == ch.upper() or "\u10d0" <= ch <= "\u10ff"
         self[ch] = ok
         return ok
 

@@ -89,7 +89,7 @@ def enrich(article: Article, timings: dict[str, float] | None = None) -> Enriche
     t1 = perf_counter()
     topic_tags = topics.tag(folded, mentions)
     t2 = perf_counter()
-    call = calls.extract(folded, title_end, mentions, day, article.published_given, topics.tag, language)
+    call = calls.extract(folded, title_end, mentions, day, article.published_given, topics.tag, language, text)
     t3 = perf_counter()
     # near copies are looked for among the reports of one call (the articles that meet in a call's
     # block); other news meets only its exact copies, so it needs no signature
