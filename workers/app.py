@@ -28,6 +28,7 @@ from workers.config import Settings
 from workers.dedup import DecodedBlocks, assign, coverage_from_json
 from workers.dedup import live_events as live_events_in
 from workers.enrichpool import Enricher
+from workers.faust_monitor import lean_monitor
 from workers.pipeline import dead_letter, event_payload, finish
 from workers.security import faust_credentials
 from workers.validate import Rejection
@@ -134,6 +135,8 @@ ENRICH_WAIT_S = 0.01
 def create_app(settings: Settings, enricher: Enricher) -> faust.App:
     app = new_app(settings)
     setup_prometheus_sensors(app, pattern="/metrics", registry=metrics.REGISTRY, name_prefix="faust")
+    # the same faust_* series, without Faust's per-message bookkeeping (workers/faust_monitor.py)
+    app.monitor = lean_monitor(app.monitor._metrics, metrics.REGISTRY)  # Faust keeps them on its monitor only
 
     raw = app.topic(settings.topic_raw, key_type=bytes, value_type=bytes, partitions=settings.partitions)
     deadletters = app.topic(settings.topic_deadletter, key_type=bytes, value_type=bytes, partitions=settings.partitions)
