@@ -31,6 +31,10 @@ _ISO_GATES = (re.compile(r"-\d\d-"),)
 _NUMERIC_GATES = (re.compile(r"\.\d{1,2}[./]\d{4}"), re.compile(r"/\d{1,2}[./]\d{4}"))
 _CJK_GATES = (re.compile("月"),)
 _DAY_ONLY_CJK_GATES = (re.compile("日"), re.compile("일"))
+# Vietnamese day/month without a year after a word for the day or a time of it: "ngày 6/5", "chiều 6/5"
+# (folded), always day first
+_VI_DAY_MONTH = re.compile(r"\b(?:ngay|sang|trua|chieu|toi|dem|hom|rang sang) (\d{1,2})/(\d{1,2})\b(?![/.]\d)")
+_VI_DAY_MONTH_GATES = (re.compile(r" \d{1,2}/\d"),)
 
 
 MATCH_OVERHANG = 64  # characters a numeric or CJK date starting inside a span may reach beyond it
@@ -136,6 +140,10 @@ def find_dates(folded: str, published: date, spans: list[tuple[int, int]] | None
         day = resolve_day_month(a, b, year, published) or resolve_day_month(b, a, year, published)
         if day:
             found.append(TemporalExpr(m.start(), m.end(), "explicit", day, numeric=True))
+    for m in _matches(_VI_DAY_MONTH, folded, spans, _VI_DAY_MONTH_GATES):
+        day = resolve_day_month(int(m.group(1)), int(m.group(2)), None, published)
+        if day:
+            found.append(TemporalExpr(m.start(1), m.end(), "explicit", day))
     for m in _matches(_CJK, folded, spans, _CJK_GATES):
         year = int(m.group(1)) if m.group(1) else None
         day = resolve_day_month(int(m.group(3)), int(m.group(2)), year, published)
