@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 from workers.kb import load_lexicon
 from workers.matcher import Matcher
@@ -115,11 +115,18 @@ def _day_month(folded: str, start: int, end: int, month: int, published: date) -
     return TemporalExpr(first, last, "explicit", day) if day else None
 
 
+@lru_cache(maxsize=4)
+def _date_hits(folded: str) -> tuple:
+    # call extraction reads the dates of one article more than once (a candidate sentence, then the
+    # sentences that date the call): match once
+    return tuple(date_matcher().find(folded))
+
+
 def find_dates(folded: str, published: date, spans: list[tuple[int, int]] | None = None) -> list[TemporalExpr]:
     """Every temporal expression in the folded text (or starting inside the given spans of it),
     resolved; in text order."""
     found: list[TemporalExpr] = []
-    for hit in date_matcher().find(folded):
+    for hit in _date_hits(folded):
         if spans is not None and not _inside(hit.start, spans):
             continue
         kind, number = hit.value  # type: ignore[misc]
