@@ -12,7 +12,8 @@ from workers.kb import load_lexicon
 from workers.matcher import Matcher
 
 RELATIVE_KEYS = {"today": 0, "yesterday": 1, "day_before_yesterday": 2}
-_DAY_BEFORE = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|\.|-?го|-?ого|er|eme|º|ª)?\s*(?:de\s+|of\s+|d'\s*)?$")
+# "13 July", "13th of July", "13. Juli", "13-го июля", "30-mart" (Uzbek, Kyrgyz, Kazakh)
+_DAY_BEFORE = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|\.|-?го|-?ого|er|eme|º|ª|-)?\s*(?:de\s+|of\s+|d'\s*)?$")
 # year first, as Hungarian writes it: "2020. július 13."
 _YEAR_BEFORE = re.compile(r"(?<!\d)(\d{4})\.?\s*$")
 _DAY_ONLY_AFTER = re.compile(r"^\s*(\d{1,2})(?!\d)")

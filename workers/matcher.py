@@ -24,7 +24,9 @@ LATIN_NAME_SUFFIXES = frozenset(
         "nak nek nal nel val vel tal tel hoz hez rol tol bol ban ben ba be on en ra re nn nnal nnel "
         "ga gal gel ile la le in un nin nun yla yle "
         # Azerbaijani writes its case endings with ə and no apostrophe: "Putinlə", "Ərdoğana", "Putinə"
-        "ə yə nə lə ylə ilə də dən"
+        "ə yə nə lə ylə ilə də dən "
+        # Uzbek: "Putinning", "Putinni", "Putindan", "Putinda"
+        "ning ni da dan"
     ).split()
 )
 MIN_INFLECTED_LENGTH = 4  # "Си" (Xi) + "рии" must not make "Сирии" (Syria)
