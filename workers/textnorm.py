@@ -118,7 +118,9 @@ def is_unspaced_script(ch: str) -> bool:
         0x3040 <= code <= 0x30FF  # kana
         or 0x3400 <= code <= 0x9FFF  # CJK
         or 0xF900 <= code <= 0xFAFF
-        or 0x0E00 <= code <= 0x0E7F  # Thai
+        or 0x0E00 <= code <= 0x0EFF  # Thai, Lao
+        or 0x1000 <= code <= 0x109F  # Myanmar
+        or 0x1780 <= code <= 0x17FF  # Khmer
         or 0xAC00 <= code <= 0xD7AF  # Hangul syllables (particles attach to names)
     )
 
