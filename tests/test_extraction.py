@@ -140,3 +140,16 @@ def test_sentence_breaks():
     assert split("in 2020. the", "in 2020. The") == ["in 2020.", "the"]
     # Armenian, Devanagari and Urdu full stops
     assert len(split("ա։ բ")) == len(split("क। ख")) == len(split("ا۔ ب")) == 2
+
+
+def test_entries_with_punctuation_before_a_space_match():
+    # the text's "Staats- und" has two word breaks where the entry has one space
+    from workers import entities
+    from workers.calls import CUE_KEYS
+    from workers.kb import lexicon_matcher
+    from workers.textnorm import fold
+
+    roles = lexicon_matcher(entities.ROLE_KEYS).find(fold("Die Staats- und Regierungschefs der EU"))
+    assert [h.value for h in roles] == ["leader"]
+    cues = lexicon_matcher(CUE_KEYS).find(fold("Συναντήθηκαν κατ' ιδίαν στην Αθήνα"))
+    assert "meeting" in [h.value for h in cues]

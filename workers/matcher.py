@@ -60,10 +60,13 @@ def word_breaks(text: str) -> str:
     return text.translate(_BOUNDARY)
 
 
-def _automaton_key(key: str) -> str:
-    # punctuation inside or at the end of a name ("Abdullah II.", "al-Assad") is a word break in the text
-    mapped = " ".join(key.translate(_BOUNDARY).split())
-    return mapped if is_unspaced_script(key[0]) else " " + mapped
+def _automaton_keys(key: str) -> set[str]:
+    """The key as the boundary text holds it. Punctuation inside or at the end of a name ("Abdullah
+    II.", "al-Assad") is a word break in the text; next to a space it makes two ("Staats- und", "κατ'
+    ιδίαν"), so such a key is also kept with both."""
+    mapped = key.translate(_BOUNDARY)
+    forms = {" ".join(mapped.split()), mapped.strip()}
+    return forms if is_unspaced_script(key[0]) else {" " + form for form in forms}
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +119,9 @@ class Matcher:
     def build(self) -> None:
         merged: dict[str, list[Rule]] = {}
         for key, rules in self._rules.items():
-            target = merged.setdefault(_automaton_key(key), [])  # "al-assad" and "al assad" meet
-            target.extend(r for r in rules if r not in target)
+            for akey in _automaton_keys(key):
+                target = merged.setdefault(akey, [])  # "al-assad" and "al assad" meet
+                target.extend(r for r in rules if r not in target)
         strict: list[str] = []
         loose: list[str] = []
         self._payloads = []
