@@ -143,7 +143,11 @@ def sentences(text: str, original: str | None = None) -> list[tuple[int, int]]:
             text[gap_start - 1] == "."
             and "\n" not in gap.group()
             and (
-                _ABBREVIATION.search(text, max(0, gap_start - ABBREVIATION_WINDOW), gap_start)
+                # five letters before the point: a word too long for any abbreviation the pattern knows
+                (
+                    (gap_start < 6 or not text[gap_start - 6 : gap_start - 1].isalnum())
+                    and _ABBREVIATION.search(text, max(0, gap_start - ABBREVIATION_WINDOW), gap_start)
+                )
                 or text[gap_start - 3 : gap_start] == "..."
                 or (original is not None and gap.end() < len(original) and original[gap.end()].islower())
             )
