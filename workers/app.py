@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from contextlib import aclosing
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
@@ -179,16 +180,19 @@ def create_app(settings: Settings, enricher: Enricher) -> faust.App:
         async for batch in stream.take_events(ENRICH_BATCH, within=ENRICH_WAIT_S):
             now = datetime.now(UTC)
             metrics.ARTICLES_CONSUMED.inc(len(batch))
-            outcomes = await enricher.run([event.value for event in batch], now)
-            for event, outcome in zip(batch, outcomes, strict=True):
-                stage_seconds("enrich").observe(outcome.seconds)
-                for stage, seconds in outcome.stages.items():
-                    stage_seconds(stage).observe(seconds)
-                result = outcome.result
-                if isinstance(result, Rejection):
-                    await send_dead_letter(event, result, now)
-                    continue
-                await by_block.send(key=result.key, value=result.value)
+            events = iter(batch)
+            async with aclosing(enricher.stream([event.value for event in batch], now)) as chunks:
+                async for outcomes in chunks:
+                    # outcomes first: zip stops at their end without taking an event it would drop
+                    for outcome, event in zip(outcomes, events, strict=False):
+                        stage_seconds("enrich").observe(outcome.seconds)
+                        for stage, seconds in outcome.stages.items():
+                            stage_seconds(stage).observe(seconds)
+                        result = outcome.result
+                        if isinstance(result, Rejection):
+                            await send_dead_letter(event, result, now)
+                            continue
+                        await by_block.send(key=result.key, value=result.value)
 
     @app.agent(by_block, name="dedup")
     async def dedup_agent(stream: faust.StreamT) -> None:
