@@ -89,6 +89,25 @@ def test_a_message_that_kills_its_process_is_dead_lettered_and_the_rest_go_on():
     assert isinstance(after[0].result, Routed)
 
 
+def test_a_death_in_a_later_chunk_keeps_the_chunks_already_sent():
+    enricher = Enricher(1, MAX_BODY, work=_dies_on_poison)
+    enricher.start()
+    batch = [*MESSAGES[:9], POISON, MESSAGES[0]]  # chunks of 8: the second one holds the poison
+    try:
+
+        async def collect() -> list[list[Outcome]]:
+            return [chunk async for chunk in enricher.stream(batch, NOW)]
+
+        chunks = asyncio.run(collect())
+    finally:
+        enricher.close()
+    assert [len(c) for c in chunks] == [8, 3]  # the first chunk as it came, then the rest one by one
+    outcomes = [o for c in chunks for o in c]
+    assert outcomes[9].result == Rejection("processing_error", DIED)
+    expected = route_batch([*MESSAGES[:9], MESSAGES[0]], NOW, MAX_BODY)
+    assert _comparable(outcomes[:9] + outcomes[10:]) == _comparable(expected)
+
+
 def test_negative_process_count_is_refused():
     with pytest.raises(ValueError, match="enrich processes"):
         Enricher(-1, MAX_BODY)
