@@ -24,7 +24,7 @@ from contextlib import aclosing
 from datetime import UTC, datetime
 
 from workers import metrics
-from workers.pipeline import Outcome, route_batch, warm_up
+from workers.pipeline import WARM_UP_SAMPLE, Outcome, route_batch, warm_up
 from workers.validate import Rejection
 
 log = logging.getLogger("wirestream")
@@ -76,8 +76,8 @@ class Enricher:
             return
         self._pool = self._new_pool()
         # one task per process, all at once: the pool starts a process for each
-        sample = [b'{"id": "warm-up", "body": "Putin spoke by phone with Erdogan on Monday about Syria."}']
         now = datetime.now(UTC)
+        sample = [WARM_UP_SAMPLE]
         for future in [self._pool.submit(self._work, sample, now, self.max_body_bytes) for _ in range(self.processes)]:
             future.result()
         metrics.ENRICH_PROCESSES.set(self.processes)

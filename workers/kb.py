@@ -138,7 +138,7 @@ def _load_toml(name: str) -> dict:
 # "that" ("بين بوتين وأردوغان", "שוחח עם נתניהו ולפוטין"). Short names are left alone: "و" + "لي"
 # (Li) is "ولي", a common word.
 _PROCLITICS = {"arabic": ("و", "ل", "ب", "ف"), "hebrew": ("ו", "ל", "ב", "מ", "ש")}
-_MIN_PROCLITIC_BASE = 4
+_MIN_VARIANT_BASE = 4  # characters a name needs for a proclitic or a virama-less variant
 # the signs that silence a final consonant in Devanagari, Bengali, Gurmukhi, Gujarati, Tamil, Telugu,
 # Kannada and Malayalam
 _VIRAMAS = frozenset("\u094d\u09cd\u0a4d\u0acd\u0bcd\u0c4d\u0ccd\u0d4d")
@@ -150,13 +150,13 @@ def _name_forms(name: str) -> list[str]:
     nominative -ς ("Αλέξη Τσίπρα", genitive and accusative of "Αλέξης Τσίπρας"), Indic names without
     their final virama (an ending's vowel sign replaces it)."""
     first = name[:1]
-    if name[-1:] in _VIRAMAS and len(name) > _MIN_PROCLITIC_BASE:
+    if name[-1:] in _VIRAMAS and len(name) > _MIN_VARIANT_BASE:
         # "டிரம்ப்" + "உடன்" is written "டிரம்புடன்": the ending takes the place of the final virama
         return [name, name[:-1]]
     if "\u0370" <= first <= "\u03ff" or "\u1f00" <= first <= "\u1fff":
         oblique = " ".join(w[:-1] if w.endswith("ς") and len(w) > 3 else w for w in name.split())
         return [name, oblique] if oblique != name else [name]
-    if len(name) < _MIN_PROCLITIC_BASE:
+    if len(name) < _MIN_VARIANT_BASE:
         return [name]
     if "\u0620" <= first <= "\u064a":
         return [name, *(p + name for p in _PROCLITICS["arabic"])]

@@ -67,12 +67,15 @@ def shared_scan() -> SharedScan:
     )
 
 
+# a message that exercises every step, for warming a process up before its first real one
+WARM_UP_SAMPLE = b'{"id": "warm-up", "body": "Putin spoke by phone with Erdogan on Monday about Syria."}'
+
+
 def warm_up() -> None:
     """Load the knowledge base and build the automaton (about two seconds) before the first message:
     a worker that says it is ready can then answer at once, and no message waits for the build."""
     shared_scan()  # built outside the guard of validate_and_enrich: a broken knowledge base stops the start
-    sample = b'{"id": "warm-up", "body": "Putin spoke by phone with Erdogan on Monday about Syria."}'
-    validate_and_enrich(sample, datetime.now(UTC), 1 << 20)
+    validate_and_enrich(WARM_UP_SAMPLE, datetime.now(UTC), 1 << 20)
 
 
 def enrich(article: Article, timings: dict[str, float] | None = None) -> Enriched:

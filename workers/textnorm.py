@@ -11,6 +11,17 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 
+# Arabic short vowels, tanwin, shadda, sukun, hamza marks, superscript alef and Quranic signs, the
+# tatweel (elongation), Hebrew points and cantillation: optional in writing, so one word comes with and
+# without them ("اتصالاً هاتفياً" and "اتصالا هاتفيا"). Validation removes them from article text and
+# folding drops them from patterns.
+_OPTIONAL_MARK_RANGES = (
+    (0x0591, 0x05BD), (0x05BF, 0x05BF), (0x05C1, 0x05C2), (0x05C4, 0x05C5), (0x05C7, 0x05C7),
+    (0x0610, 0x061A), (0x0640, 0x0640), (0x064B, 0x065F), (0x0670, 0x0670),
+    (0x06D6, 0x06DC), (0x06DF, 0x06E4), (0x06E7, 0x06E8), (0x06EA, 0x06ED),
+)  # fmt: skip
+OPTIONAL_MARKS = "".join(chr(c) for first, last in _OPTIONAL_MARK_RANGES for c in range(first, last + 1))
+
 # Punctuation variants that news text mixes freely; folded to their ASCII forms.
 _PUNCT = {
     "\u2018": "'",
@@ -42,9 +53,7 @@ _PUNCT = {
     "\u200d": "",
     # optional Arabic and Hebrew marks (workers/validate.py removes them from article text) are
     # dropped from patterns too: "عمّان" must read as the article writes it
-    **{chr(c): "" for c in [*range(0x0591, 0x05BE), 0x05BF, 0x05C1, 0x05C2, 0x05C4, 0x05C5, 0x05C7]},
-    **{chr(c): "" for c in [*range(0x0610, 0x061B), 0x0640, *range(0x064B, 0x0660), 0x0670]},
-    **{chr(c): "" for c in [*range(0x06D6, 0x06DD), *range(0x06DF, 0x06E5), 0x06E7, 0x06E8, *range(0x06EA, 0x06EE)]},
+    **dict.fromkeys(OPTIONAL_MARKS, ""),
     "\u0131": "i",  # Turkish dotless i: "Cumhurbaşkanı" and "Cumhurbaskani" must meet
     "\u03c2": "\u03c3",  # Greek final sigma
     "\u06cc": "\u064a",  # Persian yeh and kaf written either way: one form for matching

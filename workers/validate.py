@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import orjson
 import pycountry
 
-from workers.textnorm import content_hash, fold, nfc
+from workers.textnorm import OPTIONAL_MARKS, content_hash, fold, nfc
 
 # Every reason a message can be dead-lettered for; the set is closed so the metric label stays bounded.
 REASONS = (
@@ -66,14 +66,9 @@ _TAG = re.compile(r"<[^<>]{0,2000}>")  # stops at the next "<": linear on "<<<<"
 # control characters, and invisible format characters (zero-width joiners, soft hyphens, BOMs) that
 # would split or hide words from matching: "జయ్\u200cశంకర్" is one name
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-# Arabic short vowels, tanwin, shadda, sukun, hamza marks, superscript alef and Quranic signs, the
-# tatweel (elongation), Hebrew points and cantillation: optional in writing, so one word comes with
-# and without them ("اتصالاً هاتفياً" and "اتصالا هاتفيا"). Removed after NFC, which composes the
-# hamza marks that belong to a letter (و + ٔ is ؤ); the folding of patterns drops them too.
-_OPTIONAL_MARKS = re.compile(
-    "[\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u0610-\u061a\u0640\u064b-\u065f\u0670"
-    "\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed]"
-)
+# textnorm.OPTIONAL_MARKS, removed after NFC, which composes the hamza marks that belong to a letter
+# (و + ٔ is ؤ)
+_OPTIONAL_MARKS = re.compile(f"[{re.escape(OPTIONAL_MARKS)}]")
 _LANG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]{2,8})*$")
 # what fromisoformat accepts but RFC 3339 does not ("2020-W28-1", "20200713") is refused
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}:\d{2})?)?$")
