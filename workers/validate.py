@@ -93,15 +93,18 @@ def _drop_scripts(body: str) -> str:
     return "".join(out)
 
 
-def without_optional_marks(text: str) -> str:
+def _visible(text: str) -> str:
+    """NFC, without control and invisible format characters or optional marks."""
+    text = nfc(_CONTROL.sub("", text))
     return text if text.isascii() else _OPTIONAL_MARKS.sub("", text)
 
 
 def clean_body(body: str) -> str:
     """NFC, no control or invisible format characters, and markup reduced to its text."""
-    body = without_optional_marks(nfc(_CONTROL.sub("", body)))
+    body = _visible(body)
     if _HTMLISH.search(body):
-        body = html.unescape(_TAG.sub(" ", _drop_scripts(body)))
+        # again after unescaping: "&zwj;" or "&#1611;" must not bring back what folding drops
+        body = _visible(html.unescape(_TAG.sub(" ", _drop_scripts(body))))
     # every run of blanks one space (so phrases match), no blank lines, no blanks around a newline
     return "\n".join(line for line in (" ".join(raw.split()) for raw in body.split("\n")) if line)
 
@@ -209,7 +212,7 @@ def validate(value: bytes | None, now: datetime, max_body_bytes: int = 1_048_576
     return Article(
         id=article_id,
         body=body,
-        title=without_optional_marks(nfc(_CONTROL.sub("", doc.get("title") or "").strip())),
+        title=_visible(doc.get("title") or "").strip(),
         url=url,
         source=source,
         language=language,
