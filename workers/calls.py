@@ -35,7 +35,6 @@ _ABOUT_THE_CALL = re.compile(
 # "call"/"calls" as a noun; "call for", "call on" and "called" are something else
 # (the word start is checked in code: a literal first lets the regex engine skip ahead quickly)
 _CALL_NOUN = re.compile(r"calls?\b(?!\s+(?:for|on|upon|off|out|up|to|in|it|him|her|them)\b)")
-_PLANNED_VERB_WORD = re.compile(r"call|phone|ring|dial")  # in every _PLANNED_VERB match
 _SINCE = re.compile(r"since")  # in every _PAST_CLAUSE match
 # a date right after a reporting verb dates the statement, not necessarily the call
 _STATEMENT_DATE = re.compile(
@@ -61,7 +60,12 @@ MULTIPARTY.build()
 _CALL_VERB = re.compile(
     r"^\W{0,3}\b(?:calls|called|phones|phoned|rings|rang|dials|dialled|dialed)\b(?!\s+(?:for|on|off|out|up)\b)"
 )
-_CALL_VERB_WORD = re.compile(r"call|phone|ring|rang|dial")  # in every _CALL_VERB match
+# the words every _CALL_VERB and _PLANNED_VERB match starts its verb with, found in the article's one
+# scan (a regex for them tries every character of the text)
+CALL_VERBS = Matcher()
+for _stem in ("call*", "phon*", "ring*", "rang*", "dial*"):
+    CALL_VERBS.add(_stem, "verb")
+CALL_VERBS.build()
 ATTRIBUTIONS = {
     "kremlin": "Kremlin",
     "white house": "White House",
@@ -136,26 +140,29 @@ def sentences(text: str, original: str | None = None) -> list[tuple[int, int]]:
     """Sentence spans of the folded text; `original` (same offsets, case kept) tells a point that is
     followed by a lower-case word, which does not end a sentence ("2020. március 3-án")."""
     spans, start = [], 0
+    cased = original or ""
     # a break is end punctuation with white space after it, or a run of newlines; "3.5" has none
     for gap in _SENTENCE_BREAK.finditer(text):
-        gap_start = gap.start() if text[gap.start()] == "\n" else gap.start() + 1
+        first, last = gap.span()
+        mark = text[first]
+        gap_start = first if mark == "\n" else first + 1
         if (
-            text[gap_start - 1] == "."
-            and "\n" not in gap.group()
+            mark == "."
+            and text.find("\n", gap_start, last) < 0
             and (
                 # five letters before the point: a word too long for any abbreviation the pattern knows
                 (
-                    (gap_start < 6 or not text[gap_start - 6 : gap_start - 1].isalnum())
+                    (first < 5 or not text[first - 5 : first].isalnum())
                     and _ABBREVIATION.search(text, max(0, gap_start - ABBREVIATION_WINDOW), gap_start)
                 )
-                or text[gap_start - 3 : gap_start] == "..."
-                or (original is not None and gap.end() < len(original) and original[gap.end()].islower())
+                or text[first - 2 : gap_start] == "..."
+                or (last < len(cased) and cased[last].islower())
             )
         ):
             continue  # "Joseph R. Biden", "Gen. Haftar", "U.S. officials", "Jaishankar... spoke with Pompeo"
         if gap_start > start:
             spans.append((start, gap_start))
-        start = gap.end()
+        start = last
     if start < len(text):
         spans.append((start, len(text)))
     return spans
@@ -191,38 +198,54 @@ class _Sentence:
 
 
 def _analyse(
-    folded: str, cues: list[Hit], people: list[Mention], noun_starts: list[int], original: str | None = None
+    folded: str,
+    cues: list[Hit],
+    people: list[Mention],
+    noun_starts: list[int],
+    verb_starts: list[int],
+    original: str | None = None,
 ) -> list[_Sentence]:
     out = []
     cue_starts = [c.start for c in cues]  # hits come sorted by start: bucket them with bisect
     people_starts = [p.start for p in people]
     # most sentences have no call verb and no "since": their regex searches are skipped
-    verb_starts = [m.start() for m in _PLANNED_VERB_WORD.finditer(folded)]
     since_starts = [m.start() for m in _SINCE.finditer(folded)]
-    # where anything of the above starts: a sentence with none of them says nothing about a call
-    signs = sorted([*cue_starts, *people_starts, *noun_starts, *verb_starts, *since_starts])
+    # where anything of the above starts: a sentence with none of them says nothing about a call (it
+    # may still name people, for the sentences around the report)
+    signs = sorted([*cue_starts, *noun_starts, *verb_starts, *since_starts])
     for start, end in sentences(folded, original):
+        p_lo, p_hi = bisect_left(people_starts, start), bisect_left(people_starts, end)
         at = bisect_left(signs, start)
         if at == len(signs) or signs[at] >= end:
-            out.append(_Sentence(start, end, set(), -1, [], False))
+            out.append(_Sentence(start, end, set(), -1, people[p_lo:p_hi], False))
             continue
         c_lo, c_hi = bisect_left(cue_starts, start), bisect_left(cue_starts, end)
-        p_lo, p_hi = bisect_left(people_starts, start), bisect_left(people_starts, end)
         n_lo, n_hi = bisect_left(noun_starts, start), bisect_left(noun_starts, end)
         may_plan = bisect_left(verb_starts, start) < bisect_left(verb_starts, end)
         may_look_back = bisect_left(since_starts, start) < bisect_left(since_starts, end)
-        s_cues = cues[c_lo:c_hi]
         s_people = people[p_lo:p_hi]
-        kinds = {str(c.value) for c in s_cues}
-        # a plan or denial before the call cue makes the sentence not a report; after it, only one that
-        # speaks of the call itself ("... have not yet been set", "may take place") does
-        plans = [start if _ABOUT_THE_CALL.search(c.text) else c.start for c in s_cues if c.value == "planned"]
+        kinds: set[str] = set()
+        plans: list[int] = []
+        strong_at: list[int] = []
+        weak_at: list[int] = []
+        recalled: list[int] = []
+        for c in cues[c_lo:c_hi]:
+            kind = str(c.value)
+            kinds.add(kind)
+            if kind == "call" or kind == "video":
+                strong_at.append(c.start)
+            elif kind == "talk":
+                weak_at.append(c.start)
+            elif kind == "past_reference":
+                recalled.append(c.start)
+            elif kind == "planned":
+                # a plan or denial before the call cue makes the sentence not a report; after it, only
+                # one that speaks of the call itself ("... have not yet been set", "may take place") does
+                plans.append(start if _ABOUT_THE_CALL.search(c.text) else c.start)
         verb = _PLANNED_VERB.search(folded, start, end) if may_plan else None
         if verb:
             plans.append(verb.start())
             kinds.add("planned")
-        strong_at = [c.start for c in s_cues if c.value in ("call", "video")]
-        weak_at = [c.start for c in s_cues if c.value == "talk"]
         nouns = noun_starts[n_lo:n_hi]
         if not strong_at:
             for p in s_people:  # "Trump calls Erdogan", but not "Erdogan called Putin his great friend"
@@ -234,7 +257,6 @@ def _analyse(
         if may_look_back and _PAST_CLAUSE.search(folded, start, end):
             kinds.add("past_reference")
         call_at = min(strong_at or nouns or weak_at or [-1])
-        recalled = [c.start for c in s_cues if c.value == "past_reference"]
         if (
             strong_at
             and recalled
@@ -364,17 +386,18 @@ def extract(
     mentions = [m for m in mentions if m.start < CALL_TEXT_LIMIT]
     kb = load_kb()
     cues = lexicon_matcher(CUE_KEYS).find(folded)
-    people = [m for m in mentions if kb.entities[m.entity_id].type == "person"]
+    people = [m for m in mentions if m.entity_id in kb.people]
     noun_starts = [
         m.start() for m in _CALL_NOUN.finditer(folded) if not (m.start() and _word_or_hyphen(folded[m.start() - 1]))
     ]
+    verb_starts = [h.start for h in CALL_VERBS.find(folded)]
     if (
         not noun_starts
         and not any(c.value in ("call", "video", "talk") for c in cues)
-        and not (len(people) >= 2 and _CALL_VERB_WORD.search(folded))
+        and not (len(people) >= 2 and verb_starts)
     ):
         return None  # no word of a call anywhere: most news, and cheap to tell
-    analysed = [s for s in _analyse(folded, cues, people, noun_starts, original) if s.reporting]
+    analysed = [s for s in _analyse(folded, cues, people, noun_starts, verb_starts, original) if s.reporting]
     cued = [s for s in analysed if s.call_at >= 0 and (s.strong or "meeting" not in s.cues)]
     # the article must say "phone"/"video"/"call" somewhere outside plans and background, or its
     # lead must say that two leaders spoke with no sign anywhere of being in one place
@@ -402,7 +425,7 @@ def extract(
     ids = {p.id for p in participants}
 
     def names_both(s: _Sentence) -> bool:
-        return ids <= {m.entity_id for m in s.people}
+        return bool(s.people) and ids <= {m.entity_id for m in s.people}
 
     # where the day is said: the primary sentence, other reports naming both parties, sentences
     # about "the call" naming nobody ("the call took place yesterday"), any sentence naming both

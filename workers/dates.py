@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from functools import cache, lru_cache
 
 from workers.kb import load_lexicon
-from workers.matcher import Matcher
+from workers.matcher import Matcher, Spans
 
 RELATIVE_KEYS = {"today": 0, "yesterday": 1, "day_before_yesterday": 2}
 # "13 July", "13th of July", "13. Juli", "13-го июля", "30-mart" (Uzbek, Kyrgyz, Kazakh)
@@ -36,9 +36,6 @@ _DAY_ONLY_CJK_GATES = (re.compile("日"), re.compile("일"))
 # (folded), always day first
 _VI_DAY_MONTH = re.compile(r"\b(?:ngay|sang|trua|chieu|toi|dem|hom|rang sang) (\d{1,2})/(\d{1,2})\b(?![/.]\d)")
 _VI_DAY_MONTH_GATES = (re.compile(r" \d{1,2}/\d"),)
-
-
-MATCH_OVERHANG = 64  # characters a numeric or CJK date starting inside a span may reach beyond it
 
 
 @dataclass(slots=True)  # not frozen: built per match, and a frozen one costs 3x to build
@@ -116,20 +113,22 @@ def _day_month(folded: str, start: int, end: int, month: int, published: date) -
     return TemporalExpr(first, last, "explicit", day) if day else None
 
 
-@lru_cache(maxsize=4)
-def _date_hits(folded: str) -> tuple:
-    # call extraction reads the dates of one article more than once (a candidate sentence, then the
-    # sentences that date the call): match once
-    return tuple(date_matcher().find(folded))
-
-
 def find_dates(folded: str, published: date, spans: list[tuple[int, int]] | None = None) -> list[TemporalExpr]:
     """Every temporal expression in the folded text (or starting inside the given spans of it),
     resolved; in text order."""
+    found = _all_dates(folded, published)
+    if spans is None:
+        return list(found)
+    inside = Spans(spans)
+    return [t for t in found if inside(t.start)]
+
+
+@lru_cache(maxsize=4)
+def _all_dates(folded: str, published: date) -> tuple[TemporalExpr, ...]:
+    # call extraction reads the dates of one article more than once (each candidate sentence, then the
+    # sentences that date the call): the whole text is read once and each caller takes its spans
     found: list[TemporalExpr] = []
-    for hit in _date_hits(folded):
-        if spans is not None and not _inside(hit.start, spans):
-            continue
+    for hit in date_matcher().find(folded):
         kind, number = hit.value  # type: ignore[misc]
         if kind == "weekday":
             found.append(TemporalExpr(hit.start, hit.end, "weekday", resolve_weekday(number, published)))
@@ -139,26 +138,26 @@ def find_dates(folded: str, published: date, spans: list[tuple[int, int]] | None
             expr = _day_month(folded, hit.start, hit.end, number, published)
             if expr is not None:
                 found.append(expr)
-    for m in _matches(_ISO, folded, spans, _ISO_GATES):
+    for m in _matches(_ISO, folded, _ISO_GATES):
         day = resolve_day_month(int(m.group(3)), int(m.group(2)), int(m.group(1)), published)
         if day:
             found.append(TemporalExpr(m.start(), m.end(), "explicit", day, numeric=True))
-    for m in _matches(_NUMERIC, folded, spans, _NUMERIC_GATES):
+    for m in _matches(_NUMERIC, folded, _NUMERIC_GATES):
         a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
         day = resolve_day_month(a, b, year, published) or resolve_day_month(b, a, year, published)
         if day:
             found.append(TemporalExpr(m.start(), m.end(), "explicit", day, numeric=True))
-    for m in _matches(_VI_DAY_MONTH, folded, spans, _VI_DAY_MONTH_GATES):
+    for m in _matches(_VI_DAY_MONTH, folded, _VI_DAY_MONTH_GATES):
         day = resolve_day_month(int(m.group(1)), int(m.group(2)), None, published)
         if day:
             found.append(TemporalExpr(m.start(1), m.end(), "explicit", day))
-    for m in _matches(_CJK, folded, spans, _CJK_GATES):
+    for m in _matches(_CJK, folded, _CJK_GATES):
         year = int(m.group(1)) if m.group(1) else None
         day = resolve_day_month(int(m.group(3)), int(m.group(2)), year, published)
         if day:
             found.append(TemporalExpr(m.start(), m.end(), "explicit", day))
     taken = {(t.start, t.end) for t in found}
-    for m in _matches(_DAY_ONLY_CJK, folded, spans, _DAY_ONLY_CJK_GATES):
+    for m in _matches(_DAY_ONLY_CJK, folded, _DAY_ONLY_CJK_GATES):
         day_number = int(m.group(1))
         month_start = published.replace(day=1)
         if day_number > published.day + 1:  # later than publication: last month's
@@ -170,33 +169,12 @@ def find_dates(folded: str, published: date, spans: list[tuple[int, int]] | None
         if not any(s <= m.start() < e for s, e in taken):
             found.append(TemporalExpr(m.start(), m.end(), "explicit", day))
     found.sort(key=lambda t: t.start)
-    return found
+    return tuple(found)
 
 
-def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= offset < end for start, end in spans)
-
-
-def _matches(
-    pattern: re.Pattern[str], folded: str, spans: list[tuple[int, int]] | None, gates: tuple[re.Pattern[str], ...]
-) -> list[re.Match]:
-    """The pattern's matches that start inside the spans (everywhere when None). Text without a match
-    of any of the gates (one of which every match contains) is not searched: most articles have no
-    "月" and no numeric date."""
+def _matches(pattern: re.Pattern[str], folded: str, gates: tuple[re.Pattern[str], ...]) -> list[re.Match]:
+    """The pattern's matches. Text without a match of any of the gates (one of which every match
+    contains) is not searched: most articles have no "月" and no numeric date."""
     if not any(gate.search(folded) for gate in gates):
         return []
-    if spans is None:
-        return list(pattern.finditer(folded))
-    found = []
-    for start, end in sorted(spans):
-        # from the span's start (look-behinds still see the text before it) to a little past its end, so
-        # that a match starting inside may end outside it
-        stop = end + MATCH_OVERHANG
-        if not any(gate.search(folded, start, stop) for gate in gates):
-            continue
-        for m in pattern.finditer(folded, start, stop):
-            if m.start() >= end:
-                break
-            if not found or m.start() >= found[-1].end():
-                found.append(m)
-    return found
+    return list(pattern.finditer(folded))

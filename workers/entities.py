@@ -125,8 +125,10 @@ def link(folded: str, original: str, day: date, language: str | None) -> list[Me
         if ref is not None:
             kind = "surname" if ref.kind == "surname_ambiguous" else ref.kind
             mentions.append(Mention(ref.entity_id, start, end, kind))
-    mentions.extend(_resolve_roles(kb, folded, original, mentions, day))
-    mentions.sort(key=lambda m: (m.start, m.end))
+    roles = _resolve_roles(kb, folded, original, mentions, day)
+    if roles:  # the matcher's hits come in text order: only resolved roles need sorting in
+        mentions.extend(roles)
+        mentions.sort(key=lambda m: (m.start, m.end))
     return mentions
 
 
@@ -135,16 +137,21 @@ def _resolve_roles(kb: KnowledgeBase, folded: str, text: str, mentions: list[Men
     if not countries:
         return []
     roles = lexicon_matcher(ROLE_KEYS).find(folded)
+    if not roles:
+        return []
     has_fm = any(r.value == "foreign_minister" for r in roles)
-    taken = {(m.start, m.end) for m in mentions}
-    named_at = sorted(m.start for m in mentions if m.kind in ("name", "surname"))
-    named_end = {m.end for m in mentions if m.kind in ("name", "surname")}
-    country_starts = [c.start for c in countries]  # mentions are in text order
+    # mentions are in text order: starts come sorted
+    starts = [m.start for m in mentions]
+    named = [m for m in mentions if m.kind in ("name", "surname")]
+    named_at = [m.start for m in named]
+    named_end = {m.end for m in named}
+    country_starts = [c.start for c in countries]
 
     found: list[Mention] = []
     for role in roles:
-        if (role.start, role.end) in taken:
-            continue
+        at = bisect_left(starts, role.start)
+        if any(m.end == role.end for m in mentions[at : bisect_left(starts, role.start + 1)]):
+            continue  # the same words are linked already
         following = named_at[bisect_left(named_at, role.end) : bisect_left(named_at, role.end + APPOSITION_SPAN)]
         if any(_APPOSITION.fullmatch(text, role.end, start) for start in following):
             continue  # "Turkish President (Joseph R.) Biden": the name that follows says who

@@ -9,7 +9,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import pycountry
@@ -99,6 +99,11 @@ class KnowledgeBase:
     by_country_role: dict[tuple[str, str], list[tuple[Office, str]]] = field(default_factory=dict)
     country_ids: dict[str, str] = field(default_factory=dict)  # ISO alpha-2 -> entity id
     by_name: dict[str, str] = field(default_factory=dict)  # folded canonical name -> entity id
+
+    @cached_property
+    def people(self) -> frozenset[str]:
+        """Ids of the persons (call extraction asks of every mention)."""
+        return frozenset(eid for eid, e in self.entities.items() if e.type == "person")
 
     def holders(self, country: str, role: str, day: date) -> list[Entity]:
         """Who held `role` ("leader" for the country's executive head) in `country` on `day`."""

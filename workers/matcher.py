@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Hashable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -163,6 +164,9 @@ class Matcher:
         candidates: list[Hit] = []
         append = candidates.append
         inflected = False  # some hit takes in a word ending
+        # letter case is checked where there is an original text to check it in (as in _case_ok)
+        cased = original or ""
+        checked_to = len(original) if original is not None else -1
         for index, stop in self._matches(bounded, inflecting_latin):
             key, rules = payloads[index]
             last = stop - 1
@@ -171,7 +175,12 @@ class Matcher:
             start = end - len(key)
             if bounded[end + 1] == " ":  # the word ends with the key: the common case, no ending to judge
                 for rule in rules:
-                    if not rule.case or _case_ok(rule, original, start, end):
+                    case = rule.case
+                    if (
+                        not case
+                        or end > checked_to
+                        or (_CAPITAL[cased[start]] if case == "title" else cased[start:end] == rule.surface)
+                    ):
                         append(Hit(start, end, rule.value, key))
                 continue
             word_end = _WORD_RUN.match(bounded, end + 1).end() - 1
@@ -220,6 +229,29 @@ class SharedScan:
             for slot, index in targets[pattern]:
                 found[slot].append((index, stop))
         return found
+
+
+class Spans:
+    """Whether an offset lies in one of a few character spans: sorted and merged once, a bisection per
+    offset (callers filter an article's hits by the spans of its call sentences)."""
+
+    __slots__ = ("_ends", "_starts")
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for start, end in sorted(spans):
+            if start >= end:
+                continue
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        self._starts = [start for start, _ in merged]
+        self._ends = [end for _, end in merged]
+
+    def __call__(self, offset: int) -> bool:
+        at = bisect_right(self._starts, offset) - 1
+        return at >= 0 and offset < self._ends[at]
 
 
 def _automaton(patterns: list[str]) -> ahocorasick_rs.AhoCorasick:
@@ -301,6 +333,11 @@ _START = attrgetter("start")
 
 
 def _choose_longest(group: list[Hit]) -> list[Hit]:
+    if len(group) == 2:  # the common case ("vladimir putin" and its "putin"): the longer, else the leftmost
+        a, b = group
+        if a.start == b.start and a.end == b.end:
+            return group
+        return [a] if a.end - a.start >= b.end - b.start else [b]
     taken: list[Hit] = []
     for hit in sorted(group, key=lambda h: (h.start - h.end, h.start)):
         if any(t.start < hit.end and hit.start < t.end for t in taken) and not any(

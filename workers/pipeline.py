@@ -53,7 +53,7 @@ def detect_language(text: str) -> str | None:
 @cache
 def shared_scan() -> SharedScan:
     """Every lexicon an article is read with (names, roles, call cues, dates, topics, attributions,
-    multi-party cues) in one automaton: the article is scanned once."""
+    multi-party cues, call verbs) in one automaton: the article is scanned once."""
     return SharedScan(
         [
             load_kb().names,
@@ -63,6 +63,7 @@ def shared_scan() -> SharedScan:
             topics.load_taxonomy().terms,
             calls.attribution_matcher(),
             calls.MULTIPARTY,
+            calls.CALL_VERBS,
         ]
     )
 

@@ -9,7 +9,7 @@ from functools import cache, lru_cache
 
 from workers.entities import Mention
 from workers.kb import _load_toml, load_kb
-from workers.matcher import Matcher
+from workers.matcher import Matcher, Spans
 
 ENTITY_WEIGHT = 0.6  # an entity is weaker evidence than a term naming the topic
 REPEAT_WEIGHT = 0.25  # each further occurrence of the same evidence
@@ -58,10 +58,6 @@ def load_taxonomy() -> Taxonomy:
     return Taxonomy(topics, terms, {k: tuple(v) for k, v in by_entity.items()})
 
 
-def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= offset < end for start, end in spans)
-
-
 @lru_cache(maxsize=4)
 def _term_hits(folded: str) -> tuple:
     # the article is tagged as a whole and again for its call sentences: match once
@@ -75,8 +71,9 @@ def tag(folded: str, mentions: list[Mention], spans: list[tuple[int, int]] | Non
     hits = _term_hits(folded)
     derived = [m for m in mentions if m.entity_id in tax.by_entity]  # most entities imply no topic
     if spans is not None:
-        hits = tuple(h for h in hits if _inside(h.start, spans))
-        derived = [m for m in derived if _inside(m.start, spans)]
+        inside = Spans(spans)
+        hits = tuple(h for h in hits if inside(h.start))
+        derived = [m for m in derived if inside(m.start)]
 
     evidence: dict[str, dict[str, int]] = {}
     for hit in hits:
@@ -91,10 +88,9 @@ def tag(folded: str, mentions: list[Mention], spans: list[tuple[int, int]] | Non
     tags = []
     for topic_id, items in evidence.items():
         topic = tax.topics[topic_id]
-        strength = sum(
-            (1.0 if key.startswith("term:") else ENTITY_WEIGHT) + REPEAT_WEIGHT * (count - 1)
-            for key, count in items.items()
-        )
+        strength = 0.0
+        for key, count in items.items():
+            strength += (1.0 if key[0] == "t" else ENTITY_WEIGHT) + REPEAT_WEIGHT * (count - 1)  # term:/entity:
         score = round(1.0 - math.exp(-strength * topic.weight / 1.5), 3)
         if score >= MIN_SCORE:
             tags.append(TopicTag(topic_id, topic.name, score, tuple(sorted(items))))
