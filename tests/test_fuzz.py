@@ -349,3 +349,33 @@ def test_longest_first_keeps_longest_non_overlapping_hits(hits: list[Hit]) -> No
         )
     spans = {(h.start, h.end) for h in kept}
     assert all((h.start, h.end) not in spans or id(h) in kept_ids for h in hits)  # every meaning of a kept span
+
+
+def _greedy_longest(hits: list[Hit]) -> list[Hit]:
+    """The rule stated plainly, over all hits at once: longest first, then leftmost; a hit meeting a
+    kept one on another span is dropped."""
+    taken: list[Hit] = []
+    for hit in sorted(sorted(hits, key=lambda h: h.start), key=lambda h: (h.start - h.end, h.start)):
+        if not any(t.start < hit.end and hit.start < t.end and (t.start, t.end) != (hit.start, hit.end) for t in taken):
+            taken.append(hit)
+    return sorted(taken, key=lambda h: h.start)
+
+
+# a key ending at `stop`, of `length` characters, whose word may run on by `ending` (an inflected name)
+_KEY_HITS = st.lists(
+    st.tuples(st.integers(1, 40), st.integers(1, 10), st.integers(0, 3), st.integers(0, 2)),
+    max_size=14,
+).map(
+    lambda rows: [
+        Hit(max(0, stop - length), stop + ending, value, "k")
+        for stop, length, ending, value in sorted(rows, key=lambda r: r[0])  # in the order keys end
+    ]
+)
+
+
+@FAST
+@given(_KEY_HITS)
+def test_longest_first_decides_run_by_run_as_over_the_whole_text(hits: list[Hit]) -> None:
+    # the choice is made within runs of overlapping hits gathered as the automaton reports them; it
+    # must equal the choice over all hits at once, word endings (hits ending past their key) included
+    assert [id(h) for h in _longest_first(list(hits))] == [id(h) for h in _greedy_longest(hits)]

@@ -225,9 +225,10 @@ class SharedScan:
         if automaton is None:
             return found
         targets = self._targets[inflecting_latin]
+        appends = [slot.append for slot in found]
         for pattern, _, stop in automaton.find_matches_as_indexes(bounded, overlapping=True):
             for slot, index in targets[pattern]:
-                found[slot].append((index, stop))
+                appends[slot]((index, stop))
         return found
 
 
@@ -314,18 +315,34 @@ def _longest_first(candidates: list[Hit]) -> list[Hit]:
     else:
         return candidates  # in text order and no two overlap: the common case
     # hits that overlap nothing are kept as they are; the choice is made within each run of
-    # overlapping hits (a choice in one run cannot affect another)
-    ordered = sorted(candidates, key=_START)
+    # overlapping hits (a choice in one run cannot affect another). The runs are gathered in the order
+    # the hits come: a hit overlaps an earlier run only if it overlaps the last one too (it ends after
+    # every run's start), and then it may join runs up.
+    runs: list[list[Hit]] = []
+    starts: list[int] = []
+    reaches: list[int] = []
+    for hit in candidates:
+        if runs and hit.start < reaches[-1]:
+            runs[-1].append(hit)
+            if hit.end > reaches[-1]:
+                reaches[-1] = hit.end
+            if hit.start < starts[-1]:
+                starts[-1] = hit.start
+                while len(runs) > 1 and starts[-1] < reaches[-2]:
+                    joined, start, reach = runs.pop(), starts.pop(), reaches.pop()
+                    runs[-1].extend(joined)
+                    starts[-1] = min(starts[-1], start)
+                    reaches[-1] = max(reaches[-1], reach)
+        else:
+            runs.append([hit])
+            starts.append(hit.start)
+            reaches.append(hit.end)
     out: list[Hit] = []
-    group: list[Hit] = []
-    reach = -1
-    for hit in ordered:
-        if hit.start >= reach and group:
-            out.extend(group if len(group) == 1 else _choose_longest(group))
-            group = []
-        group.append(hit)
-        reach = max(reach, hit.end) if hit.start < reach else hit.end
-    out.extend(group if len(group) == 1 else _choose_longest(group))
+    for run in runs:
+        if len(run) == 1:
+            out.append(run[0])
+        else:
+            out.extend(_choose_longest(sorted(run, key=_START)))
     return out
 
 
