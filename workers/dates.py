@@ -35,7 +35,7 @@ _DAY_ONLY_CJK_GATES = (re.compile("日"), re.compile("일"))
 # Vietnamese day/month without a year after a word for the day or a time of it: "ngày 6/5", "chiều 6/5"
 # (folded), always day first
 _VI_DAY_MONTH = re.compile(r"\b(?:ngay|sang|trua|chieu|toi|dem|hom|rang sang) (\d{1,2})/(\d{1,2})\b(?![/.]\d)")
-_VI_DAY_MONTH_GATES = (re.compile(r" \d{1,2}/\d"),)
+_VI_DAY_MONTH_GATES = (re.compile(r"/\d"),)  # "/" first: a gate starting with a space is tried at every word
 
 
 @dataclass(slots=True)  # not frozen: built per match, and a frozen one costs 3x to build

@@ -95,7 +95,8 @@ class Matcher:
     def __init__(self) -> None:
         self._strict: ahocorasick_rs.AhoCorasick | None = None
         self._loose: ahocorasick_rs.AhoCorasick | None = None
-        self._payloads: list[tuple[str, tuple[Rule, ...]]] = []
+        # key, its rules, and the value of a key with one rule and no case to check (else _CHECK)
+        self._payloads: list[tuple[str, tuple[Rule, ...], object]] = []
         self._patterns: tuple[list[str], list[str]] = ([], [])  # strict, loose: one per payload
         self._rules: dict[str, list[Rule]] = {}
         self._built = False
@@ -130,7 +131,8 @@ class Matcher:
             if not akey.strip():
                 continue  # a pattern of punctuation only
             key = akey.lstrip(" ")
-            self._payloads.append((key, tuple(rules)))
+            plain = rules[0].value if len(rules) == 1 and not rules[0].case else _CHECK
+            self._payloads.append((key, tuple(rules), plain))
             open_end = is_unspaced_script(key[-1]) or any(r.prefix for r in rules)
             script_endings = is_inflecting_script(key[-1]) and any(r.inflect for r in rules)
             latin_endings = any(r.inflect for r in rules)
@@ -168,12 +170,19 @@ class Matcher:
         cased = original or ""
         checked_to = len(original) if original is not None else -1
         for index, stop in self._matches(bounded, inflecting_latin):
-            key, rules = payloads[index]
+            key, rules, plain = payloads[index]
             last = stop - 1
             # bounded[i] is folded[i - 1]; a leading space is the word start, a trailing one the word end
-            end = last if bounded[last] != " " else last - 1  # exclusive, in folded
-            start = end - len(key)
-            if bounded[end + 1] == " ":  # the word ends with the key: the common case, no ending to judge
+            if bounded[last] == " ":  # a closed key, matched with the space after it: a whole word
+                end = last - 1  # exclusive, in folded
+                start = end - len(key)
+                if plain is not _CHECK:  # the common case: one meaning, any letter case
+                    append(Hit(start, end, plain, key))
+                    continue
+            else:
+                end = last
+                start = end - len(key)
+            if bounded[end + 1] == " ":  # the word ends with the key: no ending to judge
                 for rule in rules:
                     case = rule.case
                     if (
@@ -253,6 +262,9 @@ class Spans:
     def __call__(self, offset: int) -> bool:
         at = bisect_right(self._starts, offset) - 1
         return at >= 0 and offset < self._ends[at]
+
+
+_CHECK = object()  # a payload whose rules must be read for each hit
 
 
 def _automaton(patterns: list[str]) -> ahocorasick_rs.AhoCorasick:
