@@ -18,8 +18,8 @@ from workers.dates import find_dates
 from workers.kb import KB_DIR
 from workers.matcher import Hit, _longest_first
 from workers.pipeline import BatchRun, Enriched, validate_and_enrich
-from workers.textnorm import fold
-from workers.validate import REASONS, Article, Rejection, clean_body, validate
+from workers.textnorm import collapsed, fold
+from workers.validate import _CONTROL, REASONS, Article, Rejection, clean_body, validate
 
 NOW = datetime(2024, 6, 1, 12, tzinfo=UTC)
 # sized so that the whole file runs in well under a minute
@@ -264,6 +264,27 @@ def test_fold_keeps_the_length_of_validated_text(text: str):
     assert len(folded) == len(cleaned)
     for original, ch in zip(cleaned, folded, strict=True):
         assert ch == fold(original)
+
+
+_LAYOUT = st.text(st.sampled_from(["a", "b", " ", "\n", "\t", "\r", "\xa0", "\u2003", "\x0b", "\u200b", "\x85", "é"]))
+
+
+@FAST
+@given(_LAYOUT)
+@example(" a")
+@example("a\n\nb")
+@example("\na b\n\n\nc\n")
+@example("a\n\n b")
+@example("a\xa0b")
+def test_clean_body_short_cut_changes_nothing(text: str):
+    # text sent already collapsed skips the per-line split and join: the result must be what the
+    # split and join give, and collapsing twice must change nothing
+    reference = "\n".join(
+        line for line in (" ".join(raw.split()) for raw in _CONTROL.sub("", text).split("\n")) if line
+    )
+    assert clean_body(text) == reference
+    assert clean_body(reference) == reference
+    assert collapsed(reference.replace("\n", " ")) or not reference
 
 
 # -- arrival order ---------------------------------------------------------------------------------------

@@ -104,14 +104,20 @@ def fold(text: str) -> str:
     return text.translate(_TABLE)
 
 
+def collapsed(flat: str) -> bool:
+    """Whether `" ".join(flat.split())` would return `flat` unchanged: single spaces between words,
+    none at either end, no other white space (isprintable() is false for every white space but " ").
+    Proving it costs a fraction of the split and join."""
+    return flat.isprintable() and "  " not in flat and flat[:1] != " " and flat[-1:] != " "
+
+
 def content_hash(folded: str) -> str:
     """Hash of the folded text with its white space collapsed: equal for copies that differ only in
     layout or case."""
     flat = folded.replace("\n", " ")
     # validated text is already collapsed (single spaces, no blank lines): then the newlines are the
-    # only difference, and the split and join (most of the cost) can be skipped. isprintable() is
-    # false for every white space but " ", so the condition proves the result equal
-    if not (flat.isprintable() and "  " not in flat and flat[:1] != " " and flat[-1:] != " "):
+    # only difference
+    if not collapsed(flat):
         flat = " ".join(folded.split())
     return hashlib.sha256(flat.encode("utf-8")).hexdigest()[:32]
 
