@@ -9,13 +9,17 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
+from operator import attrgetter
 
 from workers.dates import TemporalExpr, find_dates
 from workers.entities import Mention
 from workers.kb import lexicon_matcher, load_kb
-from workers.matcher import Hit, Matcher
+from workers.matcher import Hit, Matcher, Spans
 
-CUE_KEYS = ("call", "video", "meeting", "planned", "past_reference", "talk")
+CUE_KEYS = ("call", "video", "meeting", "talk")
+# read in a pass of their own: a longer call cue must not swallow them ("will speak by phone" holds
+# the planned "will speak" and the call cue "speak by phone")
+NOTE_KEYS = ("planned", "past_reference")
 REPORTING_WINDOW_DAYS = 7  # a call is reported within a week; older dates in the text are other events
 LEAD_SENTENCES = 4  # title, dateline and the first paragraph
 CALL_TEXT_LIMIT = 20_000  # characters of title + body read for the call
@@ -36,6 +40,36 @@ _ABOUT_THE_CALL = re.compile(
 # (the word start is checked in code: a literal first lets the regex engine skip ahead quickly)
 _CALL_NOUN = re.compile(r"calls?\b(?!\s+(?:for|on|upon|off|out|up|to|in|it|him|her|them)\b)")
 _SINCE = re.compile(r"since")  # in every _PAST_CLAUSE match
+# no phone call: an interview by phone, idioms with "call" (English; not "phone-in": punctuation is a
+# word break to the matcher, and "by phone in Ankara" would read as one)
+NOT_A_CALL = Matcher()
+for _phrase in (
+    "telephone interview",
+    "phone interview",
+    "interview by phone",
+    "interview by telephone",
+    "conference call with reporters",
+    "conference call with journalists",
+    "conference call with analysts",
+    "conference call with investors",
+    "earnings call",
+    "wake-up call",
+    "wake up call",
+    "close call",
+    "roll call",
+    "roll-call",
+    "curtain call",
+    "judgment call",
+    "judgement call",
+    "casting call",
+    "call to arms",
+    "calls to arms",
+):
+    NOT_A_CALL.add(_phrase, "not_a_call")
+NOT_A_CALL.build()
+_CALLEE_GAP = re.compile(r"[^,;:.!?()]{0,40}")  # from a call verb to the one called: a title at most
+_CALL_WITH = re.compile(r"calls? with\b")
+_START = attrgetter("start")
 # a date right after a reporting verb dates the statement, not necessarily the call
 _STATEMENT_DATE = re.compile(
     r"\b(?:said|says|announced|reported|told \w+|statement|added|noted|tweeted|wrote|posted|confirmed|stated)"
@@ -250,7 +284,15 @@ def _analyse(
         if not strong_at:
             for p in s_people:  # "Trump calls Erdogan", but not "Erdogan called Putin his great friend"
                 callee = next((q for q in s_people if q.start > p.end), None)
-                if callee and _CALL_VERB.match(folded[p.end : p.end + 20]) and not _NAMING.match(folded, callee.end):
+                called = _CALL_VERB.match(folded[p.end : p.end + 20]) if callee else None
+                if (
+                    callee
+                    and called
+                    # the one called follows the verb, a title at most between: "calls Turkish President
+                    # Erdogan", not "calls snap election; Scholz sees ..."
+                    and _CALLEE_GAP.fullmatch(folded, p.end + called.end(), callee.start)
+                    and not _NAMING.match(folded, callee.end)
+                ):
                     strong_at.append(p.end)
                     kinds.add("call")
                     break
@@ -390,6 +432,19 @@ def extract(
     noun_starts = [
         m.start() for m in _CALL_NOUN.finditer(folded) if not (m.start() and _word_or_hyphen(folded[m.start() - 1]))
     ]
+    idioms = NOT_A_CALL.find(folded)
+    if idioms:  # "in a telephone interview", "a wake-up call": no call
+        inside = Spans([(h.start, h.end) for h in idioms])
+        cues = [c for c in cues if not (c.value in ("call", "video") and (inside(c.start) or inside(c.end - 1)))]
+        noun_starts = [n for n in noun_starts if not inside(n)]
+    if noun_starts and people:
+        # "Putin calls Erdogan a friend", "Macron calls snap election": right after a name, a verb
+        # ("the Biden call with Xi" stays a noun)
+        said_by = {p.end + 1 for p in people}
+        noun_starts = [n for n in noun_starts if n not in said_by or _CALL_WITH.match(folded, n)]
+    notes = lexicon_matcher(NOTE_KEYS).find(folded)
+    if notes:
+        cues = sorted([*cues, *notes], key=_START)
     verb_starts = [h.start for h in CALL_VERBS.find(folded)]
     if (
         not noun_starts

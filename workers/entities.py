@@ -180,7 +180,7 @@ def _resolve_roles(kb: KnowledgeBase, folded: str, text: str, mentions: list[Men
         code = kb.entities[country_mention.entity_id].country or ""
         key = str(role.value)
         if key == "counterpart":
-            key = "foreign_minister" if has_fm else "leader"
+            key = _counterpart_office(kb, named, named_at, role.start, day, has_fm)
         holders = kb.holders(code, key, day)
         if key == "president" and not holders:
             holders = kb.holders(code, "leader", day)
@@ -193,13 +193,40 @@ def _resolve_roles(kb: KnowledgeBase, folded: str, text: str, mentions: list[Men
     return found
 
 
+COUNTERPART_REACH = 250  # characters back from "his counterpart" to the person it belongs to
+# the knowledge base's offices whose holders call foreign ministers
+DIPLOMATS = frozenset({"foreign_minister", "secretary_of_state", "high_representative"})
+
+
+def _counterpart_office(
+    kb: KnowledgeBase, named: list[Mention], named_at: list[int], at: int, day: date, has_fm: bool
+) -> str:
+    """A counterpart holds the office of the person named before it ("Erdoğan spoke with his
+    Ukrainian counterpart": a leader, even where foreign ministers are named elsewhere in the text);
+    with no one named close before it, a foreign minister if the text names that title anywhere."""
+    before = bisect_left(named_at, at) - 1
+    if before >= 0 and at - named[before].end <= COUNTERPART_REACH:
+        office = kb.entities[named[before].entity_id].office_on(day)
+        if office is not None and office.leader:
+            return "leader"
+        if office is not None and office.role in DIPLOMATS:
+            return "foreign_minister"
+    return "foreign_minister" if has_fm else "leader"
+
+
 def _joins(gap: str) -> bool:
     """The text between a country word and a role word binds them (no clause or list break)."""
     return not _SEPARATOR.search(gap)
 
 
+# the words that make a title of several words plural ("foreign ministers", "heads of state")
+_PLURAL_HEADS = frozenset("ministers leaders presidents secretaries heads numbers counterparts premiers".split())
+
+
 def _plural(role_text: str) -> bool:
-    return role_text.endswith("s") and not role_text.endswith("ss") and len(role_text) > 4 and " " not in role_text
+    if " " in role_text:
+        return role_text.split(" of ")[0].rsplit(" ", 1)[-1] in _PLURAL_HEADS
+    return role_text.endswith("s") and not role_text.endswith("ss") and len(role_text) > 4
 
 
 def summarise(mentions: list[Mention]) -> list[EntityTag]:

@@ -149,6 +149,9 @@ _MIN_VARIANT_BASE = 4  # characters a name needs for a proclitic or a virama-les
 _VIRAMAS = frozenset("\u094d\u09cd\u0a4d\u0acd\u0bcd\u0c4d\u0ccd\u0d4d")
 
 
+_ABD = (("\u0639\u0628\u062f \u0627\u0644", "\u0639\u0628\u062f\u0627\u0644"),)  # "عبد ال" and "عبدال"
+
+
 def _name_forms(name: str) -> list[str]:
     """The name, and the forms news text writes it in that a case ending added to it does not make:
     Arabic and Hebrew with a joined one-letter word before it, Greek masculine names without their
@@ -164,7 +167,10 @@ def _name_forms(name: str) -> list[str]:
     if len(name) < _MIN_VARIANT_BASE:
         return [name]
     if "\u0620" <= first <= "\u064a":
-        return [name, *(p + name for p in _PROCLITICS["arabic"])]
+        # "عبد الله" is written joined as often as apart ("عبدالله", Jordanian and Gulf agency copy)
+        spellings = [name, *(name.replace(apart, joined) for apart, joined in _ABD if apart in name)]
+        spellings += [name.replace(joined, apart) for apart, joined in _ABD if joined in name and apart not in name]
+        return [form for spelling in spellings for form in (spelling, *(p + spelling for p in _PROCLITICS["arabic"]))]
     if "\u05d0" <= first <= "\u05ea":
         return [name, *(p + name for p in _PROCLITICS["hebrew"])]
     return [name]

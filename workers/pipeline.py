@@ -53,17 +53,19 @@ def detect_language(text: str) -> str | None:
 @cache
 def shared_scan() -> SharedScan:
     """Every lexicon an article is read with (names, roles, call cues, dates, topics, attributions,
-    multi-party cues, call verbs) in one automaton: the article is scanned once."""
+    multi-party cues, call verbs, what is no call) in one automaton: the article is scanned once."""
     return SharedScan(
         [
             load_kb().names,
             lexicon_matcher(entities.ROLE_KEYS),
             lexicon_matcher(calls.CUE_KEYS),
+            lexicon_matcher(calls.NOTE_KEYS),
             date_matcher(),
             topics.load_taxonomy().terms,
             calls.attribution_matcher(),
             calls.MULTIPARTY,
             calls.CALL_VERBS,
+            calls.NOT_A_CALL,
         ]
     )
 
