@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from functools import cache
 from operator import attrgetter
 
-from workers.dates import TemporalExpr, find_dates
+from workers.dates import TemporalExpr, find_dates, months_without_day
 from workers.entities import Mention
 from workers.kb import lexicon_matcher, load_kb
 from workers.matcher import Hit, Matcher, Spans
@@ -388,12 +388,15 @@ def _call_date(
 
 
 def _dated_long_ago(sentence: _Sentence, folded: str, published: date) -> bool:
-    """The sentence gives its call a written-out date before the reporting window, and no day within
-    it: it recalls an older call (a report a week late says "last week")."""
+    """The sentence gives its call a written-out date (or a month with no day) before the reporting
+    window, and no day within it: it recalls an older call (a report a week late says "last week";
+    "the two last spoke by phone in January")."""
     earliest = published - timedelta(days=REPORTING_WINDOW_DAYS)
     own = find_dates(folded, published, [(sentence.start, sentence.end)])
-    return any(t.kind == "explicit" and not t.numeric and t.day < earliest for t in own) and not any(
-        t.day >= earliest for t in own
+    if any(t.day >= earliest for t in own):
+        return False
+    return any(t.kind == "explicit" and not t.numeric and t.day < earliest for t in own) or any(
+        last < earliest for last in months_without_day(folded, published, sentence.start, sentence.end)
     )
 
 

@@ -172,6 +172,39 @@ def _all_dates(folded: str, published: date) -> tuple[TemporalExpr, ...]:
     return tuple(found)
 
 
+# month names that are also common words: never a month on their own ("may", "march", "mar" is the
+# Spanish sea, "sept" French for seven)
+_AMBIGUOUS_MONTHS = frozenset({"may", "march", "mar", "sept", "jan", "dec", "ago"})
+# "the first call since January" announces a new call: a month after these words dates nothing old
+_SINCE_BEFORE = re.compile(r"(?:since|depuis|seit|desde|sejak|dal|dalla|dall')\s*(?:the\s+|le\s+|el\s+)?$")
+
+
+def months_without_day(folded: str, published: date, start: int, end: int) -> list[date]:
+    """The last day of each month named without a day between `start` and `end` ("in January", "im
+    Januar", "en diciembre", "τον Φεβρουάριο"): the latest such month up to publication, or that of the
+    year given after it. Not dates of a call, but a call dated by one before the reporting window is an
+    older one. Not the publication month, and not after "since"."""
+    found = []
+    for hit in date_matcher().find(folded):
+        kind, month = hit.value  # type: ignore[misc]
+        if kind != "month" or not start <= hit.start < end or hit.text in _AMBIGUOUS_MONTHS or len(hit.text) < 4:
+            continue
+        if _day_month(folded, hit.start, hit.end, month, published) is not None:
+            continue  # a full date
+        if _SINCE_BEFORE.search(folded, max(0, hit.start - 12), hit.start):
+            continue
+        year_after = _YEAR_AFTER.match(folded[hit.end : hit.end + 12])
+        if year_after:
+            year = _year(int(year_after.group(1)))
+        elif month == published.month:
+            continue
+        else:
+            year = published.year if month < published.month else published.year - 1
+        last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+        found.append(last)
+    return found
+
+
 def _matches(pattern: re.Pattern[str], folded: str, gates: tuple[re.Pattern[str], ...]) -> list[re.Match]:
     """The pattern's matches. Text without a match of any of the gates (one of which every match
     contains) is not searched: most articles have no "月" and no numeric date."""
