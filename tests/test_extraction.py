@@ -133,6 +133,9 @@ def test_sentence_breaks():
     # dotted acronyms, initials and day numbers do not end a sentence; a newline always does
     assert split("macron and u.s. president biden spoke. then") == ["macron and u.s. president biden spoke.", "then"]
     assert split("am 13. dezember telefonierten sie. x") == ["am 13. dezember telefonierten sie.", "x"]
+    # a number before a point ends the sentence unless a month follows it
+    assert split("el fin del titulo 42. en su conferencia") == ["el fin del titulo 42.", "en su conferencia"]
+    assert split("said on july 11. according to it") == ["said on july 11.", "according to it"]
     assert split("held on june 27.\nputin and erdogan agreed.") == ["held on june 27.", "putin and erdogan agreed."]
     # a point followed by a lower-case word (in the unfolded text) does not either
     original = "Orbán 2020. március 3-án telefonált. Utána"

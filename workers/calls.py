@@ -13,8 +13,9 @@ from operator import attrgetter
 
 from workers.dates import TemporalExpr, find_dates, months_without_day
 from workers.entities import Mention
-from workers.kb import lexicon_matcher, load_kb
+from workers.kb import lexicon_matcher, load_kb, load_lexicon
 from workers.matcher import Hit, Matcher, Spans
+from workers.textnorm import fold
 
 CUE_KEYS = ("call", "video", "meeting", "talk")
 # read in a pass of their own: a longer call cue must not swallow them ("will speak by phone" holds
@@ -127,10 +128,11 @@ ATTRIBUTIONS = {
 # full stops of Latin, CJK, Armenian (։), Devanagari and Bengali (।, ॥) and Urdu (۔) text
 _SENTENCE_BREAK = re.compile(r"[.!?。！？։।॥۔\n](?:(?<=\n)\n*|\s+)")  # starts with a set: scanned fast
 # a point that ends an abbreviation, an initial, a dotted acronym ("u.s.", "u.k.") or a day number
-# ("am 13. märz")
+# ("am 13. märz"; a number ends its sentence when no month follows: "Título 42. En su ...")
 _ABBREVIATION = re.compile(
     r"(?:^|[\s(])(?:(?:\w\.)*\w|\d\d|mr|mrs|ms|dr|gen|lt|col|sen|rep|gov|st|jr|sr|no|nov|dec|jan|feb|aug|sept?|oct)\.$"
 )
+_NEXT_WORD = re.compile(r"[^\W\d_]+")
 ABBREVIATION_WINDOW = 10  # characters before a point that the abbreviation check reads
 # clause breaks after which a named person is outside the call: "spoke with Zelensky after his Putin call"
 _CLAUSE_END = re.compile(r"[;\u2014]")  # between two clauses that may each report a call
@@ -188,6 +190,7 @@ def sentences(text: str, original: str | None = None) -> list[tuple[int, int]]:
                 (
                     (first < 5 or not text[first - 5 : first].isalnum())
                     and _ABBREVIATION.search(text, max(0, gap_start - ABBREVIATION_WINDOW), gap_start)
+                    and not (text[first - 2 : first].isdigit() and not _month_follows(text, last))
                 )
                 or text[first - 2 : gap_start] == "..."
                 or (last < len(cased) and cased[last].islower())
@@ -200,6 +203,18 @@ def sentences(text: str, original: str | None = None) -> list[tuple[int, int]]:
     if start < len(text):
         spans.append((start, len(text)))
     return spans
+
+
+@cache
+def _month_words() -> frozenset[str]:
+    return frozenset(
+        fold(form).rstrip(".") for lang in load_lexicon().values() for forms in lang.get("months", []) for form in forms
+    )
+
+
+def _month_follows(text: str, at: int) -> bool:
+    word = _NEXT_WORD.match(text, at)
+    return word is not None and word.group() in _month_words()
 
 
 def _word_or_hyphen(ch: str) -> bool:
