@@ -11,11 +11,10 @@ from datetime import date, timedelta
 from functools import cache
 from operator import attrgetter
 
-from workers.dates import TemporalExpr, find_dates, months_without_day
+from workers.dates import TemporalExpr, find_dates, month_words, months_without_day
 from workers.entities import Mention
-from workers.kb import lexicon_matcher, load_kb, load_lexicon
+from workers.kb import lexicon_matcher, load_kb
 from workers.matcher import Hit, Matcher, Spans
-from workers.textnorm import fold
 
 CUE_KEYS = ("call", "video", "meeting", "talk")
 # read in a pass of their own: a longer call cue must not swallow them ("will speak by phone" holds
@@ -205,16 +204,9 @@ def sentences(text: str, original: str | None = None) -> list[tuple[int, int]]:
     return spans
 
 
-@cache
-def _month_words() -> frozenset[str]:
-    return frozenset(
-        fold(form).rstrip(".") for lang in load_lexicon().values() for forms in lang.get("months", []) for form in forms
-    )
-
-
 def _month_follows(text: str, at: int) -> bool:
     word = _NEXT_WORD.match(text, at)
-    return word is not None and word.group() in _month_words()
+    return word is not None and word.group() in month_words()
 
 
 def _word_or_hyphen(ch: str) -> bool:

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 from functools import cache, lru_cache
 
 from workers.kb import load_lexicon
-from workers.matcher import Matcher, Spans
+from workers.matcher import Hit, Matcher, Spans
+from workers.textnorm import fold
 
 RELATIVE_KEYS = {"today": 0, "yesterday": 1, "day_before_yesterday": 2}
 # "13 July", "13th of July", "13. Juli", "13-го июля", "30-mart" (Uzbek, Kyrgyz, Kazakh)
@@ -65,6 +66,14 @@ def date_matcher() -> Matcher:
     return matcher
 
 
+@cache
+def month_words() -> frozenset[str]:
+    """Every month name of the lexicon, folded (what date_matcher reads as a month)."""
+    return frozenset(
+        fold(form).rstrip(".") for lang in load_lexicon().values() for forms in lang.get("months", []) for form in forms
+    )
+
+
 def resolve_weekday(weekday: int, published: date) -> date:
     """The most recent such weekday on or before publication; the day after publication counts as a
     time-zone skew ("on Wednesday" in a Wednesday-morning article stamped Tuesday UTC), not last week."""
@@ -116,7 +125,7 @@ def _day_month(folded: str, start: int, end: int, month: int, published: date) -
 def find_dates(folded: str, published: date, spans: list[tuple[int, int]] | None = None) -> list[TemporalExpr]:
     """Every temporal expression in the folded text (or starting inside the given spans of it),
     resolved; in text order."""
-    found = _all_dates(folded, published)
+    found = _read(folded, published)[0]
     if spans is None:
         return list(found)
     inside = Spans(spans)
@@ -124,10 +133,12 @@ def find_dates(folded: str, published: date, spans: list[tuple[int, int]] | None
 
 
 @lru_cache(maxsize=4)
-def _all_dates(folded: str, published: date) -> tuple[TemporalExpr, ...]:
-    # call extraction reads the dates of one article more than once (each candidate sentence, then the
-    # sentences that date the call): the whole text is read once and each caller takes its spans
+def _read(folded: str, published: date) -> tuple[tuple[TemporalExpr, ...], tuple[tuple[int, date], ...]]:
+    """The text's temporal expressions, and where it names a month with no day (with that month's last
+    day). Call extraction reads the dates of one article more than once (each candidate sentence, then
+    the sentences that date the call): the whole text is read once and each caller takes its spans."""
     found: list[TemporalExpr] = []
+    months: list[tuple[int, date]] = []
     for hit in date_matcher().find(folded):
         kind, number = hit.value  # type: ignore[misc]
         if kind == "weekday":
@@ -138,6 +149,8 @@ def _all_dates(folded: str, published: date) -> tuple[TemporalExpr, ...]:
             expr = _day_month(folded, hit.start, hit.end, number, published)
             if expr is not None:
                 found.append(expr)
+            elif (last := _month_end(folded, hit, number, published)) is not None:
+                months.append((hit.start, last))
     for m in _matches(_ISO, folded, _ISO_GATES):
         day = resolve_day_month(int(m.group(3)), int(m.group(2)), int(m.group(1)), published)
         if day:
@@ -169,7 +182,7 @@ def _all_dates(folded: str, published: date) -> tuple[TemporalExpr, ...]:
         if not any(s <= m.start() < e for s, e in taken):
             found.append(TemporalExpr(m.start(), m.end(), "explicit", day))
     found.sort(key=lambda t: t.start)
-    return tuple(found)
+    return tuple(found), tuple(months)
 
 
 # month names that are also common words: never a month on their own ("may", "march", "mar" is the
@@ -184,25 +197,23 @@ def months_without_day(folded: str, published: date, start: int, end: int) -> li
     Januar", "en diciembre", "τον Φεβρουάριο"): the latest such month up to publication, or that of the
     year given after it. Not dates of a call, but a call dated by one before the reporting window is an
     older one. Not the publication month, and not after "since"."""
-    found = []
-    for hit in date_matcher().find(folded):
-        kind, month = hit.value  # type: ignore[misc]
-        if kind != "month" or not start <= hit.start < end or hit.text in _AMBIGUOUS_MONTHS or len(hit.text) < 4:
-            continue
-        if _day_month(folded, hit.start, hit.end, month, published) is not None:
-            continue  # a full date
-        if _SINCE_BEFORE.search(folded, max(0, hit.start - 12), hit.start):
-            continue
-        year_after = _YEAR_AFTER.match(folded[hit.end : hit.end + 12])
-        if year_after:
-            year = _year(int(year_after.group(1)))
-        elif month == published.month:
-            continue
-        else:
-            year = published.year if month < published.month else published.year - 1
-        last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
-        found.append(last)
-    return found
+    return [last for at, last in _read(folded, published)[1] if start <= at < end]
+
+
+def _month_end(folded: str, hit: Hit, month: int, published: date) -> date | None:
+    """The last day of the month a month name without a day stands for (see months_without_day)."""
+    if hit.text in _AMBIGUOUS_MONTHS or len(hit.text) < 4:
+        return None
+    if _SINCE_BEFORE.search(folded, max(0, hit.start - 12), hit.start):
+        return None
+    year_after = _YEAR_AFTER.match(folded[hit.end : hit.end + 12])
+    if year_after:
+        year = _year(int(year_after.group(1)))
+    elif month == published.month:
+        return None
+    else:
+        year = published.year if month < published.month else published.year - 1
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
 
 
 def _matches(pattern: re.Pattern[str], folded: str, gates: tuple[re.Pattern[str], ...]) -> list[re.Match]:
