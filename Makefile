@@ -6,32 +6,43 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test lint install clean
 
-$(STAMP): pyproject.toml
+# the modules setup.py compiles with mypyc (pyproject.toml [tool.mypy] files)
+NATIVE_SRC := $(shell $(PYTHON) -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["tool"]["mypy"]["files"])')
+NATIVE := $(VENV)/.native
+
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q --upgrade pip 'setuptools>=77'
 	$(BIN)/pip install -q -e '.[dev]'
-	touch $(STAMP)
+	touch $(STAMP) $(NATIVE)
 
-install: $(STAMP)
+# an edited compiled module is rebuilt (Python imports the old build before the new source);
+# the venv has setuptools and mypy, so no isolated build environment is needed
+$(NATIVE): $(STAMP) $(NATIVE_SRC)
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	touch $(NATIVE)
 
-run: $(STAMP)
+install: $(NATIVE)
+
+run: $(NATIVE)
 	$(BIN)/wirestream demo
 
-test: $(STAMP)
-	$(BIN)/ruff check workers tests
+test: $(NATIVE)
+	$(BIN)/ruff check workers tests setup.py
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check workers tests
-	$(BIN)/ruff format --check workers tests
+	$(BIN)/ruff check workers tests setup.py
+	$(BIN)/ruff format --check workers tests setup.py
+	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) state .pytest_cache
+	rm -rf $(VENV) state .pytest_cache build workers__mypyc*.so workers/*.so
 
 .PHONY: bench
-bench: $(STAMP)
+bench: $(NATIVE)
 	$(BIN)/wirestream bench
 
 .PHONY: chaos
-chaos: $(STAMP)
+chaos: $(NATIVE)
 	$(BIN)/python -m workers.chaos

@@ -20,9 +20,19 @@ from referencing import Registry, Resource
 from workers.broker import EmbeddedBroker
 from workers.config import Settings
 from workers.kafka_tools import wait_for
+from workers.native import STALE_HINT, stale_modules
 from workers.processes import isolated_settings, spawn_worker
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # a compiled module older than its source would test the code of its last build, not this one
+    stale = stale_modules()
+    if stale:
+        pytest.exit(f"workers/{', '.join(stale)} {STALE_HINT}", returncode=4)
+
+
 SCHEMAS = ROOT / "schemas"
 FIXTURES = Path(__file__).parent / "fixtures"
 

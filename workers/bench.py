@@ -42,6 +42,7 @@ import orjson
 from workers.benchgen import Label, generate, generate_labelled
 from workers.config import Settings
 from workers.dedup import live_events
+from workers.native import compiled_modules
 
 DEFAULT_INPROCESS_ARTICLES = 5_000
 DEFAULT_E2E_ARTICLES = 3_000
@@ -752,6 +753,8 @@ def _environment() -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
         "load_average_at_start": _load_average(),
+        # modules running as mypyc extensions (setup.py); none when installed as pure Python
+        "compiled_modules": [name for name, stale in compiled_modules().items() if not stale],
     }
 
 

@@ -511,8 +511,8 @@ def extract(
     attribution = None
     named = attribution_matcher().find(folded)
     for s_start, s_end in spans:
-        inside = [h for h in named if s_start <= h.start < s_end]
-        if inside:
-            attribution = str(inside[0].value)
+        said = [h for h in named if s_start <= h.start < s_end]
+        if said:
+            attribution = str(said[0].value)
             break
     return Call(participants, day, confidence, source, medium, topics, attribution, (primary.start, primary.end))

@@ -16,6 +16,7 @@ from pathlib import Path
 import orjson
 
 from workers.config import CONNECTION_FIELDS, Settings
+from workers.native import STALE_HINT, stale_modules
 from workers.security import SecurityError, describe, preflight_tls, validate_security
 
 DEMO_DIR = Path(__file__).parent / "demo"
@@ -322,6 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    for name in stale_modules():  # the compiled module would run the code of its last build
+        print(f"wirestream: warning: workers/{name}.py {STALE_HINT}", file=sys.stderr)
     try:
         return int(args.func(args) or 0)
     except SecurityError as exc:  # e.g. a TLS handshake the broker's certificate failed

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, lru_cache
+from typing import cast
 
 from workers.kb import load_lexicon
 from workers.matcher import Hit, Matcher, Spans
@@ -140,7 +141,7 @@ def _read(folded: str, published: date) -> tuple[tuple[TemporalExpr, ...], tuple
     found: list[TemporalExpr] = []
     months: list[tuple[int, date]] = []
     for hit in date_matcher().find(folded):
-        kind, number = hit.value  # type: ignore[misc]
+        kind, number = cast(tuple[str, int], hit.value)
         if kind == "weekday":
             found.append(TemporalExpr(hit.start, hit.end, "weekday", resolve_weekday(number, published)))
         elif kind == "relative":
@@ -165,8 +166,8 @@ def _read(folded: str, published: date) -> tuple[tuple[TemporalExpr, ...], tuple
         if day:
             found.append(TemporalExpr(m.start(1), m.end(), "explicit", day))
     for m in _matches(_CJK, folded, _CJK_GATES):
-        year = int(m.group(1)) if m.group(1) else None
-        day = resolve_day_month(int(m.group(3)), int(m.group(2)), year, published)
+        given_year = int(m.group(1)) if m.group(1) else None
+        day = resolve_day_month(int(m.group(3)), int(m.group(2)), given_year, published)
         if day:
             found.append(TemporalExpr(m.start(), m.end(), "explicit", day))
     taken = {(t.start, t.end) for t in found}

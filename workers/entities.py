@@ -7,6 +7,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from workers.kb import KnowledgeBase, NameRef, lexicon_matcher, load_kb
 from workers.matcher import Hit
@@ -84,7 +85,8 @@ def _choose(kb: KnowledgeBase, hits: list[Hit], day: date, full_names: set[str])
     """One meaning for a span that several entities share."""
     by_entity: dict[str, NameRef] = {}
     for h in hits:  # several spellings of one name fold to one key: one meaning per entity
-        by_entity.setdefault(h.value.entity_id, h.value)  # type: ignore[attr-defined]
+        ref = cast(NameRef, h.value)
+        by_entity.setdefault(ref.entity_id, ref)
     refs = list(by_entity.values())
     if len(refs) == 1:
         return None if refs[0].kind == "surname_ambiguous" and refs[0].entity_id not in full_names else refs[0]
@@ -104,7 +106,8 @@ def link(folded: str, original: str, day: date, language: str | None) -> list[Me
     """Every entity mention in the text, roles resolved, in text order."""
     kb = load_kb()
     hits = kb.names.find(folded, original, inflecting_latin=language in INFLECTING_LATIN)
-    full_names = {h.value.entity_id for h in hits if h.value.kind == "name"}  # type: ignore[attr-defined]
+    refs = [cast(NameRef, h.value) for h in hits]
+    full_names = {r.entity_id for r in refs if r.kind == "name"}
     mentions: list[Mention] = []
     count = len(hits)
     at = 0
@@ -115,16 +118,18 @@ def link(folded: str, original: str, day: date, language: str | None) -> list[Me
         while after < count and hits[after].start == start and hits[after].end == end:
             after += 1  # the hits of one span are neighbours: the matcher gives them in text order
         if after == at + 1:  # the common case: one meaning
-            ref = hit.value
+            ref = refs[at]
+            at = after
             if ref.kind == "surname_ambiguous" and ref.entity_id not in full_names:
-                at = after
                 continue
         else:
-            ref = _choose(kb, hits[at:after], day, full_names)
-        at = after
-        if ref is not None:
-            kind = "surname" if ref.kind == "surname_ambiguous" else ref.kind
-            mentions.append(Mention(ref.entity_id, start, end, kind))
+            chosen = _choose(kb, hits[at:after], day, full_names)
+            at = after
+            if chosen is None:
+                continue
+            ref = chosen
+        kind = "surname" if ref.kind == "surname_ambiguous" else ref.kind
+        mentions.append(Mention(ref.entity_id, start, end, kind))
     roles = _resolve_roles(kb, folded, original, mentions, day)
     if roles:  # the matcher's hits come in text order: only resolved roles need sorting in
         mentions.extend(roles)

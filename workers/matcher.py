@@ -5,7 +5,6 @@ Used by entity linking, the call/date lexicon and topic tagging: one automaton p
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Hashable
@@ -46,7 +45,6 @@ class _BoundaryTable(dict):
 
 
 _BOUNDARY = _BoundaryTable()
-_WORD_RUN = re.compile(r"[^ ]*")
 
 
 @lru_cache(maxsize=8)
@@ -192,7 +190,7 @@ class Matcher:
                     ):
                         append(Hit(start, end, rule.value, key))
                 continue
-            word_end = _WORD_RUN.match(bounded, end + 1).end() - 1
+            word_end = bounded.find(" ", end + 1) - 1  # `bounded` ends with a space
             ending = folded[end:word_end]
             for rule in rules:
                 stop = _accept_end(rule, key, ending, end, word_end, inflecting_latin)
