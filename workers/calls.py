@@ -407,12 +407,17 @@ def _dated_long_ago(sentence: _Sentence, folded: str, published: date) -> bool:
     )
 
 
-def _remote_talk(reporting: list[_Sentence]) -> bool:
+def _remote_talk(reporting: list[_Sentence], every: list[_Sentence]) -> bool:
     if any("meeting" in s.cues for s in reporting):
         return False
+    # pairs the article names in a plan of a call ("he would speak by phone with Putin"): a lead saying
+    # they talk is that plan
+    planned = [set(s.distinct_people()) for s in every if s.strong and not s.reporting and "planned" in s.cues]
     kb = load_kb()
     for s in reporting[:LEAD_SENTENCES]:
         if "talk" in s.cues and len(s.distinct_people()) >= 2:
+            if any(len(pair & set(s.distinct_people())) >= 2 for pair in planned):
+                continue
             countries = {kb.entities[e].country for e in s.distinct_people()}
             if len(countries) >= 2:  # leaders of two countries, in no shared place: a call
                 return True
@@ -462,11 +467,12 @@ def extract(
         and not (len(people) >= 2 and verb_starts)
     ):
         return None  # no word of a call anywhere: most news, and cheap to tell
-    analysed = [s for s in _analyse(folded, cues, people, noun_starts, verb_starts, original) if s.reporting]
+    every = _analyse(folded, cues, people, noun_starts, verb_starts, original)
+    analysed = [s for s in every if s.reporting]
     cued = [s for s in analysed if s.call_at >= 0 and (s.strong or "meeting" not in s.cues)]
     # the article must say "phone"/"video"/"call" somewhere outside plans and background, or its
     # lead must say that two leaders spoke with no sign anywhere of being in one place
-    if not any(s.strong or s.call_noun for s in analysed) and not _remote_talk(analysed):
+    if not any(s.strong or s.call_noun for s in analysed) and not _remote_talk(analysed, every):
         return None
     # the report: a call sentence naming two people, else one naming one with a strong cue; one that
     # dates its call before the reporting window recalls an older call ("... five weeks after he
