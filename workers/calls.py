@@ -407,6 +407,15 @@ def _dated_long_ago(sentence: _Sentence, folded: str, published: date) -> bool:
     )
 
 
+def _month_long_ago(sentence: _Sentence, folded: str, published: date) -> bool:
+    """The sentence dates its call only by a month before the reporting window ("the two first spoke by
+    phone in July", in a September report): background, not the report."""
+    if find_dates(folded, published, [(sentence.start, sentence.end)]):
+        return False
+    earliest = published - timedelta(days=REPORTING_WINDOW_DAYS)
+    return any(last < earliest for last in months_without_day(folded, published, sentence.start, sentence.end))
+
+
 def _remote_talk(reporting: list[_Sentence], every: list[_Sentence]) -> bool:
     if any("meeting" in s.cues for s in reporting):
         return False
@@ -472,7 +481,8 @@ def extract(
     cued = [s for s in analysed if s.call_at >= 0 and (s.strong or "meeting" not in s.cues)]
     # the article must say "phone"/"video"/"call" somewhere outside plans and background, or its
     # lead must say that two leaders spoke with no sign anywhere of being in one place
-    if not any(s.strong or s.call_noun for s in analysed) and not _remote_talk(analysed, every):
+    said_now = [s for s in analysed if (s.strong or s.call_noun) and not _month_long_ago(s, folded, published)]
+    if not said_now and not _remote_talk(analysed, every):
         return None
     # the report: a call sentence naming two people, else one naming one with a strong cue; one that
     # dates its call before the reporting window recalls an older call ("... five weeks after he
