@@ -402,16 +402,20 @@ def _dated_long_ago(sentence: _Sentence, folded: str, published: date) -> bool:
     own = find_dates(folded, published, [(sentence.start, sentence.end)])
     if any(t.day >= earliest for t in own):
         return False
-    return any(t.kind == "explicit" and not t.numeric and t.day < earliest for t in own) or any(
-        last < earliest for last in months_without_day(folded, published, sentence.start, sentence.end)
+    return any(t.kind == "explicit" and not t.numeric and t.day < earliest for t in own) or _month_before_window(
+        sentence, folded, published
     )
 
 
 def _month_long_ago(sentence: _Sentence, folded: str, published: date) -> bool:
     """The sentence dates its call only by a month before the reporting window ("the two first spoke by
     phone in July", in a September report): background, not the report."""
-    if find_dates(folded, published, [(sentence.start, sentence.end)]):
-        return False
+    return not find_dates(folded, published, [(sentence.start, sentence.end)]) and _month_before_window(
+        sentence, folded, published
+    )
+
+
+def _month_before_window(sentence: _Sentence, folded: str, published: date) -> bool:
     earliest = published - timedelta(days=REPORTING_WINDOW_DAYS)
     return any(last < earliest for last in months_without_day(folded, published, sentence.start, sentence.end))
 
@@ -481,7 +485,7 @@ def extract(
     cued = [s for s in analysed if s.call_at >= 0 and (s.strong or "meeting" not in s.cues)]
     # the article must say "phone"/"video"/"call" somewhere outside plans and background, or its
     # lead must say that two leaders spoke with no sign anywhere of being in one place
-    said_now = [s for s in analysed if (s.strong or s.call_noun) and not _month_long_ago(s, folded, published)]
+    said_now = any((s.strong or s.call_noun) and not _month_long_ago(s, folded, published) for s in analysed)
     if not said_now and not _remote_talk(analysed, every):
         return None
     # the report: a call sentence naming two people, else one naming one with a strong cue; one that
