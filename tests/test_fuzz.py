@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from workers.chaos import DATED, LEADERS, MONTHS, UNDATED, WEEKDAYS, reference_events
 from workers.dates import find_dates
 from workers.kb import KB_DIR
-from workers.matcher import Hit, _longest_first
+from workers.matcher import _BOUNDARY, Hit, _longest_first
 from workers.pipeline import BatchRun, Enriched, validate_and_enrich
-from workers.textnorm import collapsed, fold
+from workers.textnorm import _TABLE, CharMap, collapsed, fold
 from workers.validate import _CONTROL, REASONS, Article, Rejection, clean_body, validate
 
 NOW = datetime(2024, 6, 1, 12, tzinfo=UTC)
@@ -264,6 +264,22 @@ def test_fold_keeps_the_length_of_validated_text(text: str):
     assert len(folded) == len(cleaned)
     for original, ch in zip(cleaned, folded, strict=True):
         assert ch == fold(original)
+
+
+@FAST
+@given(st.text(max_size=400), st.text(st.characters(min_codepoint=0x400, max_codepoint=0x4FF), min_size=64))
+@example("x", "Путин " * 20 + "\U0001f600")  # an astral character: the whole text goes to str.translate
+@example("x", "Путин " * 20 + "\u200c")  # a character that folds to nothing
+@example("x", "Путин " * 20 + "\ud800")  # a lone surrogate: no UTF-32 form
+def test_charmap_translates_as_str_translate(text: str, cyrillic: str):
+    """The array lookup gives what str.translate gives, for any text, on first sight of its
+    characters and after (a fresh map learns; the module's maps have seen other texts)."""
+    for table in (_TABLE, _BOUNDARY):
+        fresh = CharMap(table)
+        for sample in (text, cyrillic, cyrillic + text):
+            assert fresh(sample) == sample.translate(table)
+            assert fresh(sample) == sample.translate(table)
+    assert fold(cyrillic + text) == (cyrillic + text).translate(_TABLE)
 
 
 _LAYOUT = st.text(st.sampled_from(["a", "b", " ", "\n", "\t", "\r", "\xa0", "\u2003", "\x0b", "\u200b", "\x85", "é"]))

@@ -14,7 +14,7 @@ from operator import attrgetter
 
 import ahocorasick_rs
 
-from workers.textnorm import fold, is_inflecting_script, is_unspaced_script
+from workers.textnorm import CharMap, fold, is_inflecting_script, is_unspaced_script
 
 # Case endings that Latin-script inflecting languages (hu, pl, cs, sk, hr, sr, sl, fi, de, lt, lv, ro,
 # tr without apostrophe) put on proper names: "Putyinnal", "Putina", "Erdoğanem", "Bidennel", "Putins".
@@ -45,18 +45,19 @@ class _BoundaryTable(dict):
 
 
 _BOUNDARY = _BoundaryTable()
+_BREAKS = CharMap(_BOUNDARY)
 
 
 @lru_cache(maxsize=8)
 def boundary_text(folded: str) -> str:
     """The folded text between two spaces, every non-word character a space (offsets shifted by one);
     computed once per article and shared by every matcher."""
-    return " " + folded.translate(_BOUNDARY) + " "
+    return " " + _BREAKS(folded) + " "
 
 
 def word_breaks(text: str) -> str:
     """The text with every non-word character a space (same length)."""
-    return text.translate(_BOUNDARY)
+    return _BREAKS(text)
 
 
 def _automaton_keys(key: str) -> set[str]:

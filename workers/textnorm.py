@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections.abc import Mapping
+
+import numpy as np
 
 # Arabic short vowels, tanwin, shadda, sukun, hamza marks, superscript alef and Quranic signs, the
 # tatweel (elongation), Hebrew points and cantillation: optional in writing, so one word comes with and
@@ -93,6 +96,56 @@ class _FoldTable(dict):
 _TABLE = _FoldTable()
 
 
+class CharMap:
+    """A one-to-one code point map applied to a whole string at once. str.translate looks each
+    character of a non-ASCII text up in the table one by one (~50 ns each: a quarter of a millisecond
+    for a 5,000-character article); this indexes a numpy array with the text's code points instead,
+    five to ten times faster, with the same answers: each entry is read from `table` on first use.
+    Texts it cannot index (short ones, ASCII ones, a character outside the Basic Multilingual Plane,
+    one that maps to none or to two) go to str.translate."""
+
+    _BMP = 0x10000
+    # what a code point maps to until it is looked up, or when it has no one-to-one BMP image; U+FFFF,
+    # a non-character, is where take(mode="clip") sends every code point beyond the BMP
+    _NONE = 0xFFFFFFFF
+    MIN_LENGTH = 64  # below this, str.translate is as fast
+
+    def __init__(self, table: Mapping[int, str]) -> None:
+        self._table = table
+        self._codes = np.full(self._BMP, self._NONE, dtype=np.uint32)
+        self._known = np.zeros(self._BMP, dtype=bool)
+        self._known[self._BMP - 1] = True
+
+    def __call__(self, text: str) -> str:
+        if len(text) < self.MIN_LENGTH or text.isascii():  # CPython translates ASCII text fast itself
+            return text.translate(self._table)
+        try:
+            codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        except UnicodeEncodeError:  # a lone surrogate
+            return text.translate(self._table)
+        out = self._codes.take(codes, mode="clip")
+        if out.max() == self._NONE:
+            if self._learn(codes):  # first sight of some of its code points
+                out = self._codes.take(codes, mode="clip")
+            if out.max() == self._NONE:  # one has no one-to-one image in the plane
+                return text.translate(self._table)
+        return out.tobytes().decode("utf-32-le")
+
+    def _learn(self, codes: np.ndarray) -> bool:
+        """Look up the code points not seen before; whether there were any."""
+        codes = codes[codes < self._BMP]
+        new = np.unique(codes[~self._known[codes]]).tolist()
+        for code in new:
+            out = self._table[code]
+            if len(out) == 1 and ord(out) < self._BMP - 1:
+                self._codes[code] = ord(out)
+            self._known[code] = True
+        return bool(new)
+
+
+_FOLD = CharMap(_TABLE)
+
+
 _ASCII_PUNCT = {ord(k): v for k, v in _PUNCT.items() if k.isascii()}
 
 
@@ -101,7 +154,7 @@ def fold(text: str) -> str:
     if text.isascii():  # most English text: no accents to strip, and str.lower is ten times faster
         lowered = text.lower()
         return lowered.translate(_ASCII_PUNCT) if "`" in lowered or "\t" in lowered or "\r" in lowered else lowered
-    return text.translate(_TABLE)
+    return _FOLD(text)
 
 
 def collapsed(flat: str) -> bool:
