@@ -150,6 +150,9 @@ def _pipeline():
 
 def _warm_up(now: datetime) -> None:
     """Load the knowledge base, matchers and detectors before anything is timed."""
+    from workers.pipeline import warm_up
+
+    warm_up()  # as a worker starts: the knowledge base built and frozen out of the collector's passes
     _, validate_and_enrich, _ = _pipeline()
     for value in generate(40, seed=9_999, bad_share=0.0, id_prefix="warm"):
         validate_and_enrich(value, now, MAX_BODY_BYTES)

@@ -24,7 +24,7 @@ from typing import Any
 
 import orjson
 
-from workers.fingerprint import NEAR_DUPLICATE_JACCARD, similarity
+from workers.fingerprint import NEAR_DUPLICATE_JACCARD, similarities
 
 # A firm date may differ by this many days between outlets in different time zones.
 FIRM_TOLERANCE_DAYS = 0
@@ -103,7 +103,12 @@ class Decision:
 def event_id_for(block: str, day: date) -> str:
     # medium is not part of the identity: outlets describe one call as a "phone call" and as a
     # "virtual summit"; two calls between the same leaders on one day by different media do not happen
-    return f"call-{day.isoformat()}-{_block_digest(block)}"
+    return _event_id(block, day.isoformat())
+
+
+def _event_id(block: str, day: str) -> str:
+    """event_id_for with the day as the block stores it (ISO 8601)."""
+    return f"call-{day}-{_block_digest(block)}"
 
 
 @lru_cache(maxsize=4096)
@@ -224,10 +229,12 @@ def _payload(content: dict[str, Any], state: list[Any]) -> dict[str, Any]:
 
 
 def _near_duplicate(block: dict[str, Any], cov: Coverage) -> str | None:
+    others = [(article_id, sig) for article_id, sig in block["signatures"] if article_id != cov.article_id]
+    if not others:
+        return None
     best, best_sim = None, NEAR_DUPLICATE_JACCARD
-    for article_id, sig in block["signatures"]:
-        sim = similarity(sig, cov.signature)
-        if sim >= best_sim and article_id != cov.article_id:
+    for (article_id, _), sim in zip(others, similarities(cov.signature, [sig for _, sig in others]), strict=True):
+        if sim >= best_sim:  # on a tie the latest signature wins
             best, best_sim = article_id, sim
     return best
 
@@ -286,8 +293,8 @@ def assign(block: dict[str, Any], cov: Coverage, horizon_days: int = 14) -> Deci
     if renamed:
         # the earliest report names them, whatever the arrival order (roles can change over the years)
         block["participants"], block["participants_key"] = list(cov.participants), key
-    before = _cluster(block["coverage"])
-    block["coverage"][cov.article_id] = [
+    coverage = block["coverage"]
+    coverage[cov.article_id] = [
         day,
         cov.confidence,
         cov.medium,
@@ -296,15 +303,21 @@ def assign(block: dict[str, Any], cov: Coverage, horizon_days: int = 14) -> Deci
         cov.published_at,
         list(cov.topics),
     ]
-    assigned = _cluster(block["coverage"])
+    assigned = _cluster(coverage)
     members: dict[str, list[str]] = {}
     for article_id, event_day in assigned.items():
         members.setdefault(event_day, []).append(article_id)
     # an event's content is a function of its members (and the participants): only the days whose
-    # members changed, or whose event is not active, need computing again
-    moved = {d for a, d in assigned.items() if before.get(a) != d} | {d for a, d in before.items() if assigned[a] != d}
+    # members changed, or whose event is not active, need computing again. The other reports move
+    # only when the set of firm days changes: a report that brings a new firm day may draw undated
+    # reports to it; any other changes its own event alone
+    own = assigned[cov.article_id]
+    moved = {own}
+    if cov.confidence != "low" and all(coverage[a][1] == "low" for a in members[own] if a != cov.article_id):
+        before = _cluster({a: c for a, c in coverage.items() if a != cov.article_id})
+        moved.update(d for a, was in before.items() if assigned[a] != was for d in (assigned[a], was))
     states = block["events"]
-    ids = {d: event_id_for(cov.block, date.fromisoformat(d)) for d in members}
+    ids = {d: _event_id(cov.block, d) for d in members}
     stale = [d for d in members if renamed or d in moved or (states.get(ids[d]) or [0, ""])[1] != "active"]
     contents = {c["event_id"]: c for c in (_content(d, members[d], block, cov.block) for d in stale)}
     live = set(ids.values())

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import base64
+import gc
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -79,6 +80,11 @@ def warm_up() -> None:
     a worker that says it is ready can then answer at once, and no message waits for the build."""
     shared_scan()  # built outside the guard of validate_and_enrich: a broken knowledge base stops the start
     validate_and_enrich(WARM_UP_SAMPLE, datetime.now(UTC), 1 << 20)
+    # what is built now lives as long as the process: kept out of the collector's passes, a full
+    # collection no longer walks the knowledge base's 440,000 objects (a 100 ms pause every ~15,000
+    # articles), and processes forked after it do not copy the pages such a pass would touch
+    gc.collect()
+    gc.freeze()
 
 
 def enrich(article: Article, timings: dict[str, float] | None = None) -> Enriched:
