@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import signal
 import subprocess
@@ -48,7 +49,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
     enricher = Enricher(settings.enrich_processes, settings.max_body_bytes)
     enricher.start()  # before Faust starts (and its threads): ready then means able to answer at once
     try:
-        run_worker(create_app(settings, enricher), settings)
+        app = create_app(settings, enricher)
+        # the modules and the app live as long as the process: out of the collector's passes, a full
+        # collection walks only what the stream made since (a pause every pass would add to latency)
+        gc.collect()
+        gc.freeze()
+        run_worker(app, settings)
     finally:
         enricher.close()
     return 0
