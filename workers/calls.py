@@ -13,7 +13,7 @@ from operator import attrgetter
 
 from workers.dates import TemporalExpr, find_dates, month_words, months_without_day
 from workers.entities import Mention
-from workers.kb import lexicon_matcher, load_kb
+from workers.kb import KnowledgeBase, lexicon_matcher, load_kb
 from workers.matcher import Hit, Matcher, Spans
 
 CUE_KEYS = ("call", "video", "meeting", "talk")
@@ -32,9 +32,12 @@ _PLANNED_VERB = re.compile(
 _NAMING = re.compile(r"\s*(?:his|her|their|its|a|an|the|as|one|\"|')\s")
 # "their first contact since last summer, when Blinken called Lavrov": an older call
 _PAST_CLAUSE = re.compile(r"\bsince\b[^.;]{0,40}\bwhen\b")
-# (folded; "gerceklesme...": Turkish "to take place", said after the call in a verb-final sentence)
+# (folded; "gerceklesme...": Turkish "to take place", said after the call in a verb-final sentence;
+# "scheduled for", "will take place" in Russian, Ukrainian, German, Polish; Japanese "arranging to hold",
+# folded: "で" is "て")
 _ABOUT_THE_CALL = re.compile(
-    r"\b(?:(?:not yet|yet to|take place|no plans?|not planned)\b|gerceklesme|gerceklestirilme)"
+    r"\b(?:(?:not yet|yet to|take place|no plans?|not planned)\b|gerceklesme|gerceklestirilme|запланирован|запланован"
+    r"|состоит|состоят|відбудет|відбудут|stattfinden|odbyc|方向て調整|調整に入|行う方向|予定)"
 )
 # "call"/"calls" as a noun; "call for", "call on" and "called" are something else
 # (the word start is checked in code: a literal first lets the regex engine skip ahead quickly)
@@ -124,8 +127,9 @@ ATTRIBUTIONS = {
 }
 # a sentence ends at end punctuation followed by white space, or at a run of newlines; a character class
 # first (no alternation, no look-behind) lets the regex engine skip ahead quickly
-# full stops of Latin, CJK, Armenian (։), Devanagari and Bengali (।, ॥) and Urdu (۔) text
-_SENTENCE_BREAK = re.compile(r"[.!?。！？։।॥۔\n](?:(?<=\n)\n*|\s+)")  # starts with a set: scanned fast
+# full stops of Latin, CJK, Armenian (։), Devanagari and Bengali (।, ॥) and Urdu (۔) text; Chinese and
+# Japanese put no space after theirs
+_SENTENCE_BREAK = re.compile(r"[.!?。！？։।॥۔\n](?:(?<=\n)\n*|(?<=[。！？])\s*|\s+)")  # starts with a set: scanned fast
 # a point that ends an abbreviation, an initial, a dotted acronym ("u.s.", "u.k.") or a day number
 # ("am 13. märz"; a number ends its sentence when no month follows: "Título 42. En su ...")
 _ABBREVIATION = re.compile(
@@ -326,6 +330,18 @@ def _says_multiparty(folded: str, s: _Sentence) -> bool:
     return any(s.start <= h.start and h.end <= s.end for h in MULTIPARTY.find(folded))
 
 
+def _bloc_conference(primary: _Sentence, mentions: list[Mention], kb: KnowledgeBase) -> bool:
+    """A video conference whose report names one leader and an organisation ("Putin took part in the
+    BRICS summit by video link", "the G7 leaders met by videoconference with Zelensky"): a meeting of
+    a bloc, not a call between two leaders."""
+    if "video" not in primary.cues or len(primary.distinct_people()) >= 2:
+        return False
+    return any(
+        m.kind == "org" and primary.start <= m.start < primary.end and kb.entities[m.entity_id].type == "organisation"
+        for m in mentions
+    )
+
+
 def _participants(primary: _Sentence, others: list[_Sentence], folded: str, day: date) -> tuple[Participant, ...]:
     kb = load_kb()
     order: list[str] = []
@@ -496,7 +512,7 @@ def extract(
         *[s for s in cued if s.people and (s.strong or s.call_noun) and len(s.distinct_people()) < 2],
     ]
     primary = next((s for s in candidates if not _dated_long_ago(s, folded, published)), None)
-    if primary is None:
+    if primary is None or _bloc_conference(primary, mentions, kb):
         return None
     others = [s for s in cued if s is not primary and s.people]
     idx = analysed.index(primary)

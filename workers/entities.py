@@ -30,6 +30,19 @@ ROLE_GAP = 20
 _SEPARATOR = re.compile(r"[,;:.!?()\[\]\"\n、。，；：！？]|\band\b|\bwith\b|\bwho\b")
 # English derivations that a prefix role pattern of another language would take in: "presidential"
 _DERIVED = re.compile(r"(?:ial|ials|ship|ships|cy|cies)$")
+# a role that names someone else than its holder: "Russian Deputy Foreign Minister", "the former US
+# president", "the US president's envoy", "Cumhurbaşkanı Yardımcısı", "副总理" (folded text). The word comes
+# right before the role (or before the country that goes with it) or, in some languages, right after
+_UNDER_BEFORE = re.compile(
+    r"(?:(?<!\w)(?:deputy|vice|former|ex|assistant|замести\w*|вице|бывш\w*|экс|заступник\w*|віце|колишн\w*"
+    r"|stellvertretend\w*|vize|ehemalig\w*|ancien\w*|zastepc\w*|był\w*|eski|wakil|mantan|pho|cuu|و?نايب|و?مساعد"
+    r"|معاون|סגן|उप|पूर्व)[\s-]*|副|前|부)$"
+)
+_UNDER_AFTER = re.compile(
+    r"(?:[\s-]*(?:yardimcis\w*|helyettes\w*|adjoint\w*|السابق|سابق|לשעבר)"
+    r"|'s (?:special )?(?:envoy|adviser|advisor|aide|spokes\w*|representative|assistant))"
+)
+UNDER_SPAN = 24  # characters before a role read for such a word
 # between a role and the name it introduces: punctuation and up to three given names or initials
 APPOSITION_SPAN = 60  # how far after a role its name may start ("President Joseph R. Biden")
 _APPOSITION = re.compile(r"[\s,]*(?:[A-Z][\w.'-]*\s+){0,3}$")
@@ -182,6 +195,8 @@ def _resolve_roles(kb: KnowledgeBase, folded: str, text: str, mentions: list[Men
         if not near:
             continue
         country_mention = min(near, key=lambda c: min(abs(role.start - c.end), abs(c.start - role.end)))
+        if _not_the_holder(folded, role.start, role.end, country_mention):
+            continue
         code = kb.entities[country_mention.entity_id].country or ""
         key = str(role.value)
         if key == "counterpart":
@@ -217,6 +232,17 @@ def _counterpart_office(
         if office is not None and office.role in DIPLOMATS:
             return "foreign_minister"
     return "foreign_minister" if has_fm else "leader"
+
+
+def _not_the_holder(folded: str, start: int, end: int, country: Mention) -> bool:
+    """The role is a deputy's, a former holder's or an envoy's (see _UNDER_BEFORE)."""
+    first, last = min(start, country.start), max(end, country.end)
+    return bool(
+        _UNDER_BEFORE.search(folded, max(0, start - UNDER_SPAN), start)
+        or _UNDER_BEFORE.search(folded, max(0, first - UNDER_SPAN), first)
+        or _UNDER_AFTER.match(folded, last)
+        or _UNDER_AFTER.match(folded, end)
+    )
 
 
 def _joins(gap: str) -> bool:
