@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gettext
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -152,6 +153,31 @@ _VIRAMAS = frozenset("\u094d\u09cd\u0a4d\u0acd\u0bcd\u0c4d\u0ccd\u0d4d")
 _ABD = (("\u0639\u0628\u062f \u0627\u0644", "\u0639\u0628\u062f\u0627\u0644"),)  # "عبد ال" and "عبدال"
 
 
+# Slavic surnames whose case endings replace their last letters ("Зеленский" -> "Зеленским",
+# "Кулеба" -> "Кулебой", "Zełenski" -> "Zełenskiego"): their masculine cases written out (a stem
+# with any ending would also read "Зеленская", his wife). Not Latin-script names in -a: folded, their
+# cases meet other words ("França" would give "France")
+_SLAVIC_CASES = (
+    (re.compile(r"(?<=[скц])(?:ий|ый)$"), ("ого", "ому", "им", "ом")),
+    (re.compile(r"(?<=[скц])ій$"), ("ого", "ому", "им", "ім")),
+    (re.compile(r"(?<=[^\W\d_])[ая]$"), ("ы", "и", "е", "у", "ой", "ою")),
+    (re.compile(r"(?<=[skc])(?:i|y|yy|yi|yj|ij)$"), ("iego", "iemu", "im", "ého", "ému", "ým", "ovi", "oho", "omu")),
+)
+
+
+def _slavic_cases(surname: str) -> list[str]:
+    """The oblique cases of a Cyrillic or Latin-script surname that ends the way Slavic declension
+    replaces (see _SLAVIC_CASES), when its stem is long enough to stand for it."""
+    for ending, cases in _SLAVIC_CASES:
+        stem = ending.sub("", surname)
+        if stem != surname:
+            cyrillic = "\u0400" <= surname[0] <= "\u04ff"
+            if len(stem) <= _MIN_VARIANT_BASE or cyrillic != ("\u0400" <= cases[0][0] <= "\u04ff"):
+                return []
+            return [stem + case for case in cases]
+    return []
+
+
 def _name_forms(name: str) -> list[str]:
     """The name, and the forms news text writes it in that a case ending added to it does not make:
     Arabic and Hebrew with a joined one-letter word before it, Greek masculine names without their
@@ -166,6 +192,8 @@ def _name_forms(name: str) -> list[str]:
         return [name, oblique] if oblique != name else [name]
     if len(name) < _MIN_VARIANT_BASE:
         return [name]
+    if " " not in name and (cases := _slavic_cases(name)):
+        return [name, *cases]
     if "\u0620" <= first <= "\u064a":
         # "عبد الله" is written joined as often as apart ("عبدالله", Jordanian and Gulf agency copy)
         spellings = [name, *(name.replace(apart, joined) for apart, joined in _ABD if apart in name)]
