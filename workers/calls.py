@@ -15,6 +15,7 @@ from workers.dates import TemporalExpr, find_dates, month_words, months_without_
 from workers.entities import Mention
 from workers.kb import KnowledgeBase, lexicon_matcher, load_kb
 from workers.matcher import Hit, Matcher, Spans
+from workers.textnorm import fold
 
 CUE_KEYS = ("call", "video", "meeting", "talk")
 # read in a pass of their own: a longer call cue must not swallow them ("will speak by phone" holds
@@ -32,17 +33,27 @@ _PLANNED_VERB = re.compile(
 _NAMING = re.compile(r"\s*(?:his|her|their|its|a|an|the|as|one|\"|')\s")
 # "their first contact since last summer, when Blinken called Lavrov": an older call
 _PAST_CLAUSE = re.compile(r"\bsince\b[^.;]{0,40}\bwhen\b")
-# (folded; "gerceklesme...": Turkish "to take place", said after the call in a verb-final sentence;
-# "scheduled for", "will take place" in Russian, Ukrainian, German, Polish; Japanese "arranging to hold",
-# folded: "で" is "て")
+# a plan or denial word after the call word that speaks of the call itself: "... have not yet been set",
+# Turkish "gerçekleşmesi" (to take place), said after the call in a verb-final sentence; "scheduled for",
+# "will take place" in Russian, Ukrainian, German, Polish; Japanese "arranging to hold"; denials said
+# after the call word (Persian, Japanese, Korean, Chinese, Turkish, Hungarian, Italian, German, Spanish,
+# Portuguese). Stems, folded as the cue text is
+_ABOUT_THE_CALL_STEMS = (
+    "gerçekleşme", "gerçekleştirilme", "запланирован", "запланован", "состоит", "состоят", "відбудет",
+    "відбудут", "stattfinden", "odbyć", "方向で調整", "調整に入", "行う方向", "予定", "계획된 바 없", "계획 없",
+    "예정 없", "예정이 없", "부인했", "否定", "否认", "yalanla", "تکذیب", "صحت ندارد", "برقرار نشده", "cáfolta",
+    "smentit", "dementiert", "desmient", "desment",
+)  # fmt: skip
 _ABOUT_THE_CALL = re.compile(
-    r"\b(?:(?:not yet|yet to|take place|no plans?|not planned)\b|gerceklesme|gerceklestirilme|запланирован|запланован"
-    r"|состоит|состоят|відбудет|відбудут|stattfinden|odbyc|方向て調整|調整に入|行う方向|予定)"
+    r"\b(?:(?:not yet|yet to|take place|no plans?|not planned)\b|"
+    + "|".join(re.escape(fold(stem)) for stem in _ABOUT_THE_CALL_STEMS)
+    + ")"
 )
 # "call"/"calls" as a noun; "call for", "call on" and "called" are something else
 # (the word start is checked in code: a literal first lets the regex engine skip ahead quickly)
 _CALL_NOUN = re.compile(r"calls?\b(?!\s+(?:for|on|upon|off|out|up|to|in|it|him|her|them)\b)")
 _SINCE = re.compile(r"since")  # in every _PAST_CLAUSE match
+_PRONOUN_BEFORE = re.compile(r"\b(?:he|she|it|they|we|i|you|who|that|which)\s$")
 # no phone call: an interview by phone, idioms with "call" (English; not "phone-in": punctuation is a
 # word break to the matcher, and "by phone in Ankara" would read as one)
 NOT_A_CALL = Matcher()
@@ -486,6 +497,8 @@ def extract(
         # ("the Biden call with Xi" stays a noun)
         said_by = {p.end + 1 for p in people}
         noun_starts = [n for n in noun_starts if n not in said_by or _CALL_WITH.match(folded, n)]
+    # "what he calls the root causes", "a move that calls into question": after a pronoun, a verb
+    noun_starts = [n for n in noun_starts if not _PRONOUN_BEFORE.search(folded, max(0, n - 8), n)]
     notes = lexicon_matcher(NOTE_KEYS).find(folded)
     if notes:
         cues = sorted([*cues, *notes], key=_START)
@@ -519,7 +532,8 @@ def extract(
     # "... a video call of the Ukrainian president. On the line: Emmanuel Macron."
     near = [*analysed[idx + 1 : idx + 3], *analysed[max(0, idx - 1) : idx]]
     in_others = {id(s) for s in others}
-    neighbours = [s for s in near if s.people and id(s) not in in_others]
+    # (not one about a meeting: "he will visit Ankara to meet Erdogan" names no one on the line)
+    neighbours = [s for s in near if s.people and id(s) not in in_others and "meeting" not in s.cues]
     participants = _participants(primary, [*others, *neighbours], folded, published)
     if len(participants) < 2:
         return None

@@ -36,11 +36,16 @@ _DERIVED = re.compile(r"(?:ial|ials|ship|ships|cy|cies)$")
 _UNDER_BEFORE = re.compile(
     r"(?:(?<!\w)(?:deputy|vice|former|ex|assistant|замести\w*|вице|бывш\w*|экс|заступник\w*|віце|колишн\w*"
     r"|stellvertretend\w*|vize|ehemalig\w*|ancien\w*|zastepc\w*|był\w*|eski|wakil|mantan|pho|cuu|و?نايب|و?مساعد"
-    r"|معاون|סגן|उप|पूर्व)[\s-]*|副|前|부)$"
+    r"|معاون|סגן|उप|पूर्व|представител\w*|представник\w*|посланник\w*|посланц\w*|спецпосланник\w*|спецпосланц\w*|советник\w*"
+    r"|радник\w*|помощник\w*|помічник\w*)[\s-]*|副|前|부)$"
 )
 _UNDER_AFTER = re.compile(
     r"(?:[\s-]*(?:yardimcis\w*|helyettes\w*|adjoint\w*|السابق|سابق|לשעבר)"
-    r"|'s (?:special )?(?:envoy|adviser|advisor|aide|spokes\w*|representative|assistant))"
+    r"|'s (?:special )?(?:envoy|adviser|advisor|aide|spokes\w*|representative|assistant)"
+    # Turkish "ABD Başkanı'nın Orta Doğu Özel Temsilcisi", Chinese "美国总统国家安全事务助理": the holder's
+    # envoy or adviser, a few words on
+    r"|'n?[iıuü]n [^.,;]{0,30}?(?:temsilci|danisman|sozcu|yardimci)\w*"
+    r"|[^，。、]{0,12}?(?:助理|顾问|顧問|特使|发言人|代表))"
 )
 UNDER_SPAN = 24  # characters before a role read for such a word
 # between a role and the name it introduces: punctuation and up to three given names or initials
