@@ -149,12 +149,13 @@ _ABBREVIATION = re.compile(
 _NEXT_WORD = re.compile(r"[^\W\d_]+")
 ABBREVIATION_WINDOW = 10  # characters before a point that the abbreviation check reads
 # clause breaks after which a named person is outside the call: "spoke with Zelensky after his Putin call"
-_CLAUSE_END = re.compile(r"[;\u2014]")  # between two clauses that may each report a call
+# between two clauses that may each report a call; a dash between spaces (folding makes – and — "-")
+_CLAUSE_END = re.compile(r";|\s-\s")
 _COMMA = re.compile(r"[,\u3001\uff0c\u060c]")  # , 、 ， ،
 # languages whose clauses end with the verb: the day of a call is said before the call
 VERB_FINAL = frozenset("tr az ja ko hi fa ur bn ta te kk uz ky tk mn hy ka ne mr si pa gu kn ml my am ps ba tt".split())
-_RECALL_BREAK = re.compile(r"[,;:\u2014(]")  # a clause of its own: "..., after their previous call"
-_CLAUSE_BREAK = re.compile(r"\b(?:after|following|before|while|when|amid|whereas)\b|[;:\u2014]")
+_RECALL_BREAK = re.compile(r"[,;:(]|\s-\s")  # a clause of its own: "..., after their previous call"
+_CLAUSE_BREAK = re.compile(r"\b(?:after|following|before|while|when|amid|whereas)\b|[;:]|\s-\s")
 
 
 @dataclass(frozen=True, slots=True)
