@@ -36,13 +36,13 @@ _PAST_CLAUSE = re.compile(r"\bsince\b[^.;]{0,40}\bwhen\b")
 # a plan or denial word after the call word that speaks of the call itself: "... have not yet been set",
 # Turkish "gerçekleşmesi" (to take place), said after the call in a verb-final sentence; "scheduled for",
 # "will take place" in Russian, Ukrainian, German, Polish; Japanese "arranging to hold"; denials said
-# after the call word (Persian, Japanese, Korean, Chinese, Turkish, Hungarian, Italian, German, Spanish,
-# Portuguese). Stems, folded as the cue text is
+# after the call word (Persian, Japanese, Korean, Chinese, Turkish, Azerbaijani, Hungarian, Italian, German,
+# Spanish, Portuguese). Stems, folded as the cue text is
 _ABOUT_THE_CALL_STEMS = (
     "gerçekleşme", "gerçekleştirilme", "запланирован", "запланован", "состоит", "состоят", "відбудет",
     "відбудут", "stattfinden", "odbyć", "方向で調整", "調整に入", "行う方向", "予定", "계획된 바 없", "계획 없",
     "예정 없", "예정이 없", "부인했", "否定", "否认", "yalanla", "تکذیب", "صحت ندارد", "برقرار نشده", "cáfolta",
-    "smentit", "dementiert", "desmient", "desment",
+    "smentit", "dementiert", "desmient", "desment", "təkzib", "olmayıb",
 )  # fmt: skip
 _ABOUT_THE_CALL = re.compile(
     r"\b(?:(?:not yet|yet to|take place|no plans?|not planned)\b|"
