@@ -42,7 +42,7 @@ _ABOUT_THE_CALL_STEMS = (
     "gerçekleşme", "gerçekleştirilme", "запланирован", "запланован", "состоит", "состоят", "відбудет",
     "відбудут", "stattfinden", "odbyć", "方向で調整", "調整に入", "行う方向", "予定", "계획된 바 없", "계획 없",
     "예정 없", "예정이 없", "부인했", "否定", "否认", "yalanla", "تکذیب", "صحت ندارد", "برقرار نشده", "cáfolta",
-    "smentit", "dementiert", "desmient", "desment", "təkzib", "olmayıb",
+    "smentit", "dementiert", "desmient", "desment", "təkzib", "olmayıb", "برقرار نشد", "διέψευσ",
 )  # fmt: skip
 _ABOUT_THE_CALL = re.compile(
     r"\b(?:(?:not yet|yet to|take place|no plans?|not planned)\b|"
