@@ -155,7 +155,11 @@ _COMMA = re.compile(r"[,\u3001\uff0c\u060c]")  # , 、 ， ،
 # languages whose clauses end with the verb: the day of a call is said before the call
 VERB_FINAL = frozenset("tr az ja ko hi fa ur bn ta te kk uz ky tk mn hy ka ne mr si pa gu kn ml my am ps ba tt".split())
 _RECALL_BREAK = re.compile(r"[,;:(]|\s-\s")  # a clause of its own: "..., after their previous call"
-_CLAUSE_BREAK = re.compile(r"\b(?:after|following|before|while|when|amid|whereas)\b|[;:]|\s-\s")
+# where the people of a call's clause end: another clause, or its topic ("spoke with Jaishankar about
+# Modi's visit")
+_CLAUSE_BREAK = re.compile(
+    r"\b(?:after|following|before|while|when|amid|whereas|about|regarding|concerning|über|sobre)\b|[;:]|\s-\s"
+)
 
 
 @dataclass(frozen=True, slots=True)
