@@ -21,6 +21,7 @@ CUE_KEYS = ("call", "video", "meeting", "talk")
 # read in a pass of their own: a longer call cue must not swallow them ("will speak by phone" holds
 # the planned "will speak" and the call cue "speak by phone")
 NOTE_KEYS = ("planned", "past_reference")
+ADJACENT_DAY = 2  # characters between a day and the call word right after it (", ")
 REPORTING_WINDOW_DAYS = 7  # a call is reported within a week; older dates in the text are other events
 LEAD_SENTENCES = 4  # title, dateline and the first paragraph
 CALL_TEXT_LIMIT = 20_000  # characters of title + body read for the call
@@ -411,7 +412,9 @@ def _call_date(
             key=lambda t: (
                 _CLAUSE_END.search(folded, min(t.end, anchor), max(t.start, anchor)) is not None,
                 verb_final and _COMMA.search(folded, min(t.end, anchor), max(t.start, anchor)) is not None,
-                t.start > anchor if verb_final else t.start < anchor,
+                # a day right before the call word is its own ("conversó el sábado por teléfono", "u
+                # četvrtak, 16. marta, telefonom"), as good as one after it
+                t.start > anchor if verb_final else t.start < anchor and anchor - t.end > ADJACENT_DAY,
                 abs(t.start - anchor),
             ),
         )
