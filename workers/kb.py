@@ -262,10 +262,19 @@ def _add_countries(kb: KnowledgeBase, extra: dict[str, dict]) -> None:
         official = getattr(country, "official_name", None)
         for name in {country.name, common, official, *translations.get(code, ()), *info.get("names", [])}:
             if name and "," not in name:
-                kb.names.add(name, ref, case="title" if name[:1].isalpha() else "", inflect=True)
+                kb.names.add(name, ref, case=_country_case(name), inflect=True)
         for demonym in info.get("demonyms", []):
             # demonyms are lower-case in most languages ("turc", "турецкий"): no case rule
             kb.names.add(demonym, NameRef(entity.id, "demonym"), inflect=True)
+
+
+def _country_case(name: str) -> str:
+    """How a country name must be written to count: a short one that folding changes ("Bỉ", "Mỹ",
+    "Úc" in Vietnamese) exactly so, or folded it meets common words ("Bí thư", "My"); others with a
+    capital letter."""
+    if not name[:1].isalpha():
+        return ""
+    return "exact" if len(fold(name)) <= 3 and fold(name) != name.lower() else "title"
 
 
 def _add_named(kb: KnowledgeBase, rows: list[dict], default_type: str, kind: str) -> None:
