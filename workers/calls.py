@@ -42,8 +42,8 @@ _PAST_CLAUSE = re.compile(r"\bsince\b[^.;]{0,40}\bwhen\b")
 _ABOUT_THE_CALL_STEMS = (
     "gerçekleşme", "gerçekleştirilme", "запланирован", "запланован", "состоит", "состоят", "відбудет",
     "відбудут", "stattfinden", "odbyć", "方向で調整", "調整に入", "行う方向", "予定", "계획된 바 없", "계획 없",
-    "예정 없", "예정이 없", "부인했", "否定", "否认", "yalanla", "تکذیب", "صحت ندارد", "برقرار نشده", "cáfolta",
-    "smentit", "dementiert", "desmient", "desment", "təkzib", "olmayıb", "برقرار نشد", "διέψευσ",
+    "예정 없", "예정이 없", "부인했", "否定", "否认", "yalanla", "تکذیب", "صحت ندارد", "برقرار نشد", "cáfolta",
+    "smentit", "dementiert", "desmient", "desment", "təkzib", "olmayıb", "διέψευσ",
 )  # fmt: skip
 _ABOUT_THE_CALL = re.compile(
     r"\b(?:(?:not yet|yet to|take place|no plans?|not planned)\b|"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import os
 import signal
 import subprocess
@@ -39,6 +38,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_worker(args: argparse.Namespace) -> int:
     from workers.app import create_app, run_worker  # imported here: the other commands start fast without Faust
     from workers.enrichpool import Enricher
+    from workers.pipeline import freeze_what_is_built
     from workers.startup import wait_for_broker
 
     settings = _settings(args)
@@ -50,10 +50,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     enricher.start()  # before Faust starts (and its threads): ready then means able to answer at once
     try:
         app = create_app(settings, enricher)
-        # the modules and the app live as long as the process: out of the collector's passes, a full
-        # collection walks only what the stream made since (a pause every pass would add to latency)
-        gc.collect()
-        gc.freeze()
+        freeze_what_is_built()  # the modules and the app: a full collection walks only what the stream makes
         run_worker(app, settings)
     finally:
         enricher.close()

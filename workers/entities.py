@@ -241,12 +241,11 @@ def _counterpart_office(
 
 def _not_the_holder(folded: str, start: int, end: int, country: Mention) -> bool:
     """The role is a deputy's, a former holder's or an envoy's (see _UNDER_BEFORE)."""
-    first, last = min(start, country.start), max(end, country.end)
-    return bool(
-        _UNDER_BEFORE.search(folded, max(0, start - UNDER_SPAN), start)
-        or _UNDER_BEFORE.search(folded, max(0, first - UNDER_SPAN), first)
-        or _UNDER_AFTER.match(folded, last)
-        or _UNDER_AFTER.match(folded, end)
+    # the role's own edges, and those of the role with its country where the country is outside them
+    befores = {start, min(start, country.start)}
+    afters = {end, max(end, country.end)}
+    return any(_UNDER_BEFORE.search(folded, max(0, at - UNDER_SPAN), at) for at in befores) or any(
+        _UNDER_AFTER.match(folded, at) for at in afters
     )
 
 

@@ -168,13 +168,10 @@ _SLAVIC_CASES = (
 def _slavic_cases(surname: str) -> list[str]:
     """The oblique cases of a Cyrillic or Latin-script surname that ends the way Slavic declension
     replaces (see _SLAVIC_CASES), when its stem is long enough to stand for it."""
-    for ending, cases in _SLAVIC_CASES:
+    for ending, cases in _SLAVIC_CASES:  # each pattern is of one script: its cases are of the same
         stem = ending.sub("", surname)
         if stem != surname:
-            cyrillic = "\u0400" <= surname[0] <= "\u04ff"
-            if len(stem) <= _MIN_VARIANT_BASE or cyrillic != ("\u0400" <= cases[0][0] <= "\u04ff"):
-                return []
-            return [stem + case for case in cases]
+            return [stem + case for case in cases] if len(stem) > _MIN_VARIANT_BASE else []
     return []
 
 
@@ -274,7 +271,8 @@ def _country_case(name: str) -> str:
     capital letter."""
     if not name[:1].isalpha():
         return ""
-    return "exact" if len(fold(name)) <= 3 and fold(name) != name.lower() else "title"
+    folded = fold(name)
+    return "exact" if len(folded) <= 3 and folded != name.lower() else "title"
 
 
 def _add_named(kb: KnowledgeBase, rows: list[dict], default_type: str, kind: str) -> None:

@@ -80,9 +80,14 @@ def warm_up() -> None:
     a worker that says it is ready can then answer at once, and no message waits for the build."""
     shared_scan()  # built outside the guard of validate_and_enrich: a broken knowledge base stops the start
     validate_and_enrich(WARM_UP_SAMPLE, datetime.now(UTC), 1 << 20)
-    # what is built now lives as long as the process: kept out of the collector's passes, a full
-    # collection no longer walks the knowledge base's 440,000 objects (a 100 ms pause every ~15,000
-    # articles), and processes forked after it do not copy the pages such a pass would touch
+    freeze_what_is_built()
+
+
+def freeze_what_is_built() -> None:
+    """What the process has built so far lives as long as it does: kept out of the garbage collector's
+    passes, a full collection no longer walks it (the knowledge base alone is 440,000 objects: a 100 ms
+    pause every ~15,000 articles), and processes forked after it do not copy the pages such a pass
+    would touch."""
     gc.collect()
     gc.freeze()
 
