@@ -15,12 +15,11 @@ from workers.dates import TemporalExpr, find_dates, month_words, months_without_
 from workers.entities import Mention
 from workers.kb import KnowledgeBase, lexicon_matcher, load_kb
 from workers.matcher import Hit, Matcher, Spans
-from workers.textnorm import fold
 
 CUE_KEYS = ("call", "video", "meeting", "talk")
 # read in a pass of their own: a longer call cue must not swallow them ("will speak by phone" holds
 # the planned "will speak" and the call cue "speak by phone")
-NOTE_KEYS = ("planned", "past_reference")
+NOTE_KEYS = ("planned", "about_the_call", "past_reference")
 ADJACENT_DAY = 2  # characters between a day and the call word right after it (", ")
 REPORTING_WINDOW_DAYS = 7  # a call is reported within a week; older dates in the text are other events
 LEAD_SENTENCES = 4  # title, dateline and the first paragraph
@@ -34,82 +33,14 @@ _PLANNED_VERB = re.compile(
 _NAMING = re.compile(r"\s*(?:his|her|their|its|a|an|the|as|one|\"|')\s")
 # "their first contact since last summer, when Blinken called Lavrov": an older call
 _PAST_CLAUSE = re.compile(r"\bsince\b[^.;]{0,40}\bwhen\b")
-# a plan or denial word after the call word that speaks of the call itself: "... have not yet been set",
-# Turkish "gerçekleşmesi" (to take place), said after the call in a verb-final sentence; "scheduled for",
-# "will take place" in Russian, Ukrainian, German, Polish; Japanese "arranging to hold"; denials said
-# after the call word (Persian, Japanese, Korean, Chinese, Turkish, Azerbaijani, Hungarian, Italian, German,
-# Spanish, Portuguese). Stems, folded as the cue text is
-_ABOUT_THE_CALL_STEMS = (
-    "gerçekleşme", "gerçekleştirilme", "запланирован", "запланован", "состоит", "состоят", "відбудет",
-    "відбудут", "stattfinden", "odbyć", "方向で調整", "調整に入", "行う方向", "予定", "계획된 바 없", "계획 없",
-    "예정 없", "예정이 없", "부인했", "否定", "否认", "yalanla", "تکذیب", "صحت ندارد", "برقرار نشد", "cáfolta",
-    "smentit", "dementiert", "desmient", "desment", "təkzib", "olmayıb", "διέψευσ",
-)  # fmt: skip
-_ABOUT_THE_CALL = re.compile(
-    r"\b(?:(?:not yet|yet to|take place|no plans?|not planned)\b|"
-    + "|".join(re.escape(fold(stem)) for stem in _ABOUT_THE_CALL_STEMS)
-    + ")"
-)
 # "call"/"calls" as a noun; "call for", "call on" and "called" are something else
 # (the word start is checked in code: a literal first lets the regex engine skip ahead quickly)
 _CALL_NOUN = re.compile(r"calls?\b(?!\s+(?:for|on|upon|off|out|up|to|in|it|him|her|them)\b)")
 _SINCE = re.compile(r"since")  # in every _PAST_CLAUSE match
 _PRONOUN_BEFORE = re.compile(r"\b(?:he|she|it|they|we|i|you|who|that|which)\s$")
-# no phone call: an interview by phone, idioms with "call" (English; not "phone-in": punctuation is a
-# word break to the matcher, and "by phone in Ankara" would read as one)
-NOT_A_CALL = Matcher()
-for _phrase in (
-    "telephone interview",
-    "phone interview",
-    "interview by phone",
-    "interview by telephone",
-    "conference call with reporters",
-    "conference call with journalists",
-    "conference call with analysts",
-    "conference call with investors",
-    "earnings call",
-    "wake-up call",
-    "wake up call",
-    "close call",
-    "roll call",
-    "roll-call",
-    "curtain call",
-    "judgment call",
-    "judgement call",
-    "casting call",
-    "call to arms",
-    "calls to arms",
-    # interviews by phone elsewhere (a leader talking to a newspaper or a live broadcast)
-    "interview téléphonique",
-    "telefoninterview",
-    "telefon-interview",
-    "entrevista telefónica",
-    "entrevista por teléfono",
-    "entrevista telefônica",
-    "entrevista por telefone",
-    "intervista telefonica",
-    "телефонное интервью",
-    "телефонном интервью",
-    "интервью по телефону",
-    "телефонне інтерв'ю",
-    "wywiad telefoniczny",
-    "wywiadzie telefonicznym",
-    "telefonickém rozhovoru pro",
-    "telefonický rozhovor pro",
-    "τηλεφωνική συνέντευξη",
-    "τηλεφωνικά στον ραδιοφωνικό",
-    "τηλεφωνικά στην εκπομπή",
-    "canlı yayına telefonla",
-    "telefonla bağlan*",
-    "telefonla katıl*",
-    "مقابلة هاتفية",
-    "مصاحبه تلفنی",
-    "电话采访",
-    "電話インタビュー",
-    "전화 인터뷰",
-):
-    NOT_A_CALL.add(_phrase, "not_a_call")
-NOT_A_CALL.build()
+# no phone call: an interview by phone, idioms with "call" (punctuation is a word break to the matcher,
+# so "phone-in" is left out: "by phone in Ankara" would read as one)
+NOT_A_CALL_KEYS = ("not_a_call",)
 _CALLEE_GAP = re.compile(r"[^,;:.!?()]{0,40}")  # from a call verb to the one called: a title at most
 _CALL_WITH = re.compile(r"calls? with\b")
 _START = attrgetter("start")
@@ -329,9 +260,11 @@ def _analyse(
             elif kind == "past_reference":
                 recalled.append(c.start)
             elif kind == "planned":
-                # a plan or denial before the call cue makes the sentence not a report; after it, only
-                # one that speaks of the call itself ("... have not yet been set", "may take place") does
-                plans.append(start if _ABOUT_THE_CALL.search(c.text) else c.start)
+                plans.append(c.start)  # counts before the call cue: "spoke and will speak again" reports one
+            elif kind == "about_the_call":
+                # "... did not take place", "gerçekleşmesi bekleniyor": wherever it stands
+                plans.append(start)
+                kinds.add("planned")
         verb = _PLANNED_VERB.search(folded, start, end) if may_plan else None
         if verb:
             plans.append(verb.start())
@@ -523,7 +456,7 @@ def extract(
     noun_starts = [
         m.start() for m in _CALL_NOUN.finditer(folded) if not (m.start() and _word_or_hyphen(folded[m.start() - 1]))
     ]
-    idioms = NOT_A_CALL.find(folded)
+    idioms = lexicon_matcher(NOT_A_CALL_KEYS).find(folded)
     if idioms:  # "in a telephone interview", "a wake-up call": no call
         inside = Spans([(h.start, h.end) for h in idioms])
         cues = [c for c in cues if not (c.value in ("call", "video") and (inside(c.start) or inside(c.end - 1)))]

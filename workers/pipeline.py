@@ -66,7 +66,7 @@ def shared_scan() -> SharedScan:
             calls.attribution_matcher(),
             calls.MULTIPARTY,
             calls.CALL_VERBS,
-            calls.NOT_A_CALL,
+            lexicon_matcher(calls.NOT_A_CALL_KEYS),
         ]
     )
 
