@@ -308,16 +308,21 @@ def _says_multiparty(folded: str, s: _Sentence) -> bool:
     return any(s.start <= h.start and h.end <= s.end for h in MULTIPARTY.find(folded))
 
 
-def _bloc_conference(primary: _Sentence, mentions: list[Mention], kb: KnowledgeBase) -> bool:
-    """A video conference whose report names one leader and an organisation ("Putin took part in the
-    BRICS summit by video link", "the G7 leaders met by videoconference with Zelensky"): a meeting of
-    a bloc, not a call between two leaders."""
-    if "video" not in primary.cues or len(primary.distinct_people()) >= 2:
+def _bloc_conference(primary: _Sentence, mentions: list[Mention], kb: KnowledgeBase, title_end: int) -> bool:
+    """A video conference of a bloc, not a call between two leaders: the report names a bloc (in its
+    call sentence or its title) and either one leader only ("Putin took part in the BRICS summit by video
+    link") or three leaders or more in the article ("G7 leaders met by videoconference ... Biden, Macron,
+    Scholz"; the call sentence may name just the chair and a guest)."""
+    if "video" not in primary.cues:
         return False
-    return any(
-        m.kind == "org" and primary.start <= m.start < primary.end and kb.entities[m.entity_id].type == "organisation"
+    if not any(
+        m.kind == "org"
+        and (primary.start <= m.start < primary.end or m.start < title_end)
+        and kb.entities[m.entity_id].type == "organisation"
         for m in mentions
-    )
+    ):
+        return False
+    return len(primary.distinct_people()) < 2 or len({m.entity_id for m in mentions if m.entity_id in kb.people}) >= 3
 
 
 def _participants(primary: _Sentence, others: list[_Sentence], folded: str, day: date) -> tuple[Participant, ...]:
@@ -494,7 +499,7 @@ def extract(
         *[s for s in cued if s.people and (s.strong or s.call_noun) and len(s.distinct_people()) < 2],
     ]
     primary = next((s for s in candidates if not _dated_long_ago(s, folded, published)), None)
-    if primary is None or _bloc_conference(primary, mentions, kb):
+    if primary is None or _bloc_conference(primary, mentions, kb, title_end):
         return None
     others = [s for s in cued if s is not primary and s.people]
     idx = analysed.index(primary)
