@@ -325,7 +325,11 @@ def _bloc_conference(primary: _Sentence, mentions: list[Mention], kb: KnowledgeB
     return len(primary.distinct_people()) < 2 or len({m.entity_id for m in mentions if m.entity_id in kb.people}) >= 3
 
 
-def _participants(primary: _Sentence, others: list[_Sentence], folded: str, day: date) -> tuple[Participant, ...]:
+def _participants(
+    primary: _Sentence, others: list[_Sentence], reports: list[_Sentence], folded: str, day: date
+) -> tuple[Participant, ...]:
+    """The people of the call: the primary sentence's, else with those of `others` (further reports
+    and neighbouring sentences); `reports` are the other sentences that report a call."""
     kb = load_kb()
     order: list[str] = []
     for pool in [primary.people] + [s.people for s in others]:
@@ -342,6 +346,13 @@ def _participants(primary: _Sentence, others: list[_Sentence], folded: str, day:
         cut = brk.start() if brk else primary.end
         in_clause = list(dict.fromkeys(m.entity_id for m in primary.people if m.start < cut))
         order = in_clause if len(in_clause) > 2 else order[:2]
+        # "Zelensky criticised Scholz's call with Putin": when more of the other call sentences name two
+        # of them than name three, the first two named together are its parties
+        named = set(order)
+        shared = [set(s.distinct_people()) & named for s in reports]
+        pairs = [p for p in shared if len(p) == 2]
+        if len(order) > 2 and len(pairs) > sum(len(p) > 2 for p in shared):
+            order = [e for e in order if e in pairs[0]]
     else:
         order = order[: max(2, len(order) if _says_multiparty(folded, primary) else 2)]
     result = []
@@ -361,6 +372,7 @@ def _call_date(
     published: date,
     published_given: bool,
     verb_final: bool = False,
+    meetings: tuple[int, ...] = (),
 ) -> tuple[date, str, str]:
     """The day of the call: in the sentences that report it, the temporal expression in the call
     cue's own clause, closest after the cue (before it in verb-final languages, where the day comes
@@ -385,6 +397,13 @@ def _call_date(
             ),
         )
         for t in ranked:
+            # "... since May 19, while the delegations met in Istanbul on Monday": a day after a meeting
+            # word in a later clause than the call word's is the meeting's
+            met = not verb_final and any(
+                anchor < m < t.start and _RECALL_BREAK.search(folded, anchor, m) for m in meetings
+            )
+            if met:
+                continue
             if t.numeric or _STATEMENT_DATE.search(folded[max(s.start, t.start - 40) : t.start]):
                 fallback = fallback or t
                 continue
@@ -419,6 +438,33 @@ def _month_long_ago(sentence: _Sentence, folded: str, published: date) -> bool:
 def _month_before_window(sentence: _Sentence, folded: str, published: date) -> bool:
     earliest = published - timedelta(days=REPORTING_WINDOW_DAYS)
     return any(last < earliest for last in months_without_day(folded, published, sentence.start, sentence.end))
+
+
+def _lead_pair(
+    every: list[_Sentence], named_two: list[_Sentence], kb: KnowledgeBase, folded: str, published: date
+) -> list[_Sentence]:
+    """Where the report of the call names no one ("Una telefonata di mezz'ora", "the two leaders spoke by
+    phone on Thursday", "The call came as ..."), the lead sentence that names leaders of two countries and
+    says nothing of its own ("Biden warned Netanyahu on Monday ...") reports it, with that cue."""
+    if any("meeting" in s.cues for s in every if s.reporting):
+        return []  # a visit or a summit: the lead's two leaders may have met, and "the call" be an older one
+    if any(
+        len({kb.entities[e].country for e in s.distinct_people()}) >= 2 and not _dated_long_ago(s, folded, published)
+        for s in named_two
+    ):
+        return []  # a call sentence names leaders of two countries itself
+    lead = every[: LEAD_SENTENCES + 2]
+    unnamed = next((s for s in lead if (s.strong or s.call_noun) and s.reporting and not s.people), None)
+    if unnamed is None or _dated_long_ago(unnamed, folded, published) or _month_long_ago(unnamed, folded, published):
+        return []  # "their last call dates back to 11 September"
+    planned = [set(s.distinct_people()) for s in every if "planned" in s.cues]
+    for s in every[: LEAD_SENTENCES + 1]:
+        people = set(s.distinct_people())
+        if any(people <= pair for pair in planned):
+            continue  # the two named in a plan of a call: a lead naming them speaks of the plan
+        if not s.cues and len({kb.entities[e].country for e in people}) >= 2:
+            return [_Sentence(s.start, s.end, unnamed.cues & {"call", "video"}, s.start, s.people, unnamed.call_noun)]
+    return []
 
 
 def _remote_talk(reporting: list[_Sentence], every: list[_Sentence]) -> bool:
@@ -494,21 +540,30 @@ def extract(
     # the report: a call sentence naming two people, else one naming one with a strong cue; one that
     # dates its call before the reporting window recalls an older call ("... five weeks after he
     # spoke by phone with Trump on Oct. 6", a photo caption of last month's video link)
+    named_two = [s for s in cued if len(s.distinct_people()) >= 2]
     candidates = [
-        *[s for s in cued if len(s.distinct_people()) >= 2],
+        *sorted([*named_two, *_lead_pair(every, named_two, kb, folded, published)], key=_START),
         *[s for s in cued if s.people and (s.strong or s.call_noun) and len(s.distinct_people()) < 2],
     ]
     primary = next((s for s in candidates if not _dated_long_ago(s, folded, published)), None)
     if primary is None or _bloc_conference(primary, mentions, kb, title_end):
         return None
+    title = every[0] if every and title_end and every[0].start == 0 else None
+    if (
+        title is not None
+        and title.strong
+        and "about_the_call" in title.cues
+        and set(primary.distinct_people()) <= set(title.distinct_people())
+    ):
+        return None  # "Kremlin denies report of Putin-Trump call": the body's account is the report denied
     others = [s for s in cued if s is not primary and s.people]
-    idx = analysed.index(primary)
+    idx = next(i for i, s in enumerate(analysed) if s.start == primary.start)  # primary may stand in for one
     # "... a video call of the Ukrainian president. On the line: Emmanuel Macron."
     near = [*analysed[idx + 1 : idx + 3], *analysed[max(0, idx - 1) : idx]]
     in_others = {id(s) for s in others}
     # (not one about a meeting: "he will visit Ankara to meet Erdogan" names no one on the line)
     neighbours = [s for s in near if s.people and id(s) not in in_others and "meeting" not in s.cues]
-    participants = _participants(primary, [*others, *neighbours], folded, published)
+    participants = _participants(primary, [*others, *neighbours], others, folded, published)
     if len(participants) < 2:
         return None
     ids = {p.id for p in participants}
@@ -517,15 +572,19 @@ def extract(
         return bool(s.people) and ids <= {m.entity_id for m in s.people}
 
     # where the day is said: the primary sentence, other reports naming both parties, sentences
-    # about "the call" naming nobody ("the call took place yesterday"), any sentence naming both
+    # about "the call" naming no one else ("the call took place yesterday", "the two leaders spoke by
+    # phone on June 17, ... where PM Modi is attending the summit"), any sentence naming both
     ordered = [
         primary,
         *[s for s in others if names_both(s)],
-        *[s for s in analysed if (s.strong or s.call_noun) and not s.people],
+        *[s for s in analysed if (s.strong or s.call_noun) and set(s.distinct_people()) < ids],
         *[s for s in analysed if s is not primary and names_both(s)],
     ]
     dates = find_dates(folded, published, [(s.start, s.end) for s in ordered])
-    day, confidence, source = _call_date(ordered, folded, dates, published, published_given, language in VERB_FINAL)
+    meetings = tuple(c.start for c in cues if c.value == "meeting")
+    day, confidence, source = _call_date(
+        ordered, folded, dates, published, published_given, language in VERB_FINAL, meetings
+    )
     # the medium of THIS call: the primary sentence decides; other reports only if it says neither
     video = "video" in primary.cues or ("call" not in primary.cues and any("video" in s.cues for s in others))
     medium = "video" if video else "phone"
