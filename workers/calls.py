@@ -533,8 +533,15 @@ def extract(
     analysed = [s for s in every if s.reporting]
     cued = [s for s in analysed if s.call_at >= 0 and (s.strong or "meeting" not in s.cues)]
     # the article must say "phone"/"video"/"call" somewhere outside plans and background, or its
-    # lead must say that two leaders spoke with no sign anywhere of being in one place
-    said_now = any((s.strong or s.call_noun) and not _month_long_ago(s, folded, published) for s in analysed)
+    # lead must say that two leaders spoke with no sign anywhere of being in one place. Background
+    # includes two leaders' call dated long ago ("Trump i Putin rozmawiali przez telefon 12 lutego"),
+    # not "the call was the first since Feb. 15"
+    said_now = any(
+        (s.strong or s.call_noun)
+        and not _month_long_ago(s, folded, published)
+        and not (len(s.distinct_people()) >= 2 and _dated_long_ago(s, folded, published))
+        for s in analysed
+    )
     if not said_now and not _remote_talk(analysed, every):
         return None
     # the report: a call sentence naming two people, else one naming one with a strong cue; one that
