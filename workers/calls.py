@@ -402,8 +402,8 @@ def _call_date(
             met = not verb_final and any(
                 anchor < m < t.start and _RECALL_BREAK.search(folded, anchor, m) for m in meetings
             )
-            if met:
-                continue
+            if met or (not verb_final and t.start > anchor and folded.startswith("'s", t.end)):
+                continue  # "... also discussed Monday's talks in Istanbul": that day names another event
             if t.numeric or _STATEMENT_DATE.search(folded[max(s.start, t.start - 40) : t.start]):
                 fallback = fallback or t
                 continue
@@ -467,12 +467,24 @@ def _lead_pair(
     return []
 
 
+def _lead_meets(lead: list[_Sentence], ids: set[str]) -> bool:
+    """The headline and first sentence tell of the two meeting, and say no word of a call or a talk ("Biden,
+    nakipagkita kay Netanyahu sa Tel Aviv", "PM Modi tells Putin in Samarkand ... held talks in person"):
+    the article is about the meeting, and its calls are background ("they had spoken by phone
+    several times")."""
+    if any(s.strong or s.call_noun or "talk" in s.cues for s in lead):
+        return False  # "All about the conversation between Putin and Trump: ... where the meeting will be"
+    return any("meeting" in s.cues and ids <= set(s.distinct_people()) for s in lead)
+
+
 def _remote_talk(reporting: list[_Sentence], every: list[_Sentence]) -> bool:
     if any("meeting" in s.cues for s in reporting):
         return False
     # pairs the article names in a plan of a call ("he would speak by phone with Putin"): a lead saying
     # they talk is that plan
-    planned = [set(s.distinct_people()) for s in every if s.strong and not s.reporting and "planned" in s.cues]
+    planned = [
+        set(s.distinct_people()) for s in every if (s.strong or s.call_noun) and not s.reporting and "planned" in s.cues
+    ]
     kb = load_kb()
     for s in reporting[:LEAD_SENTENCES]:
         if "talk" in s.cues and len(s.distinct_people()) >= 2:
@@ -516,7 +528,12 @@ def extract(
         # "Putin calls Erdogan a friend", "Macron calls snap election": right after a name, a verb
         # ("the Biden call with Xi" stays a noun)
         said_by = {p.end + 1 for p in people}
-        noun_starts = [n for n in noun_starts if n not in said_by or _CALL_WITH.match(folded, n)]
+        # ("the Putin-Trump call planned": the bare "call" after a name is a noun, a verb would be "calls")
+        noun_starts = [
+            n
+            for n in noun_starts
+            if n not in said_by or _CALL_WITH.match(folded, n) or not folded.startswith("calls", n)
+        ]
     # "what he calls the root causes", "a move that calls into question": after a pronoun, a verb
     noun_starts = [n for n in noun_starts if not _PRONOUN_BEFORE.search(folded, max(0, n - 8), n)]
     notes = lexicon_matcher(NOTE_KEYS).find(folded)
@@ -574,6 +591,8 @@ def extract(
     if len(participants) < 2:
         return None
     ids = {p.id for p in participants}
+    if _lead_meets(every[:2], ids):
+        return None
 
     def names_both(s: _Sentence) -> bool:
         return bool(s.people) and ids <= {m.entity_id for m in s.people}

@@ -197,7 +197,7 @@ def months_without_day(folded: str, published: date, start: int, end: int) -> li
     """The last day of each month named without a day between `start` and `end` ("in January", "im
     Januar", "en diciembre", "τον Φεβρουάριο"): the latest such month up to publication, or that of the
     year given after it. Not dates of a call, but a call dated by one before the reporting window is an
-    older one. Not the publication month, and not after "since"."""
+    older one. Not the publication month or the month after it, and not after "since"."""
     return [last for at, last in _read(folded, published)[1] if start <= at < end]
 
 
@@ -210,8 +210,8 @@ def _month_end(folded: str, hit: Hit, month: int, published: date) -> date | Non
     year_after = _YEAR_AFTER.match(folded[hit.end : hit.end + 12])
     if year_after:
         year = _year(int(year_after.group(1)))
-    elif month == published.month:
-        return None
+    elif month == published.month or month == published.month % 12 + 1:
+        return None  # this month, or the next one: "a possible invasion in February", said in January
     else:
         year = published.year if month < published.month else published.year - 1
     return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)

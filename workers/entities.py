@@ -31,16 +31,22 @@ _SEPARATOR = re.compile(r"[,;:.!?()\[\]\"\n、。，；：！？]|\band\b|\bwith
 # English derivations that a prefix role pattern of another language would take in: "presidential"
 _DERIVED = re.compile(r"(?:ial|ials|ship|ships|cy|cies)$")
 # a role that names someone else than its holder: "Russian Deputy Foreign Minister", "the former US
-# president", "the US president's envoy", "Cumhurbaşkanı Yardımcısı", "副总理" (folded text). The word comes
-# right before the role (or before the country that goes with it) or, in some languages, right after
+# president", "the US president-elect", "the US president's envoy", "Cumhurbaşkanı Yardımcısı", "副总理"
+# (folded text). The word comes right before the role (or before the country that goes with it) or, in
+# some languages, right after
 _UNDER_BEFORE = re.compile(
     r"(?:(?<!\w)(?:deputy|vice|former|ex|assistant|замести\w*|вице|бывш\w*|экс|заступник\w*|віце|колишн\w*"
     r"|stellvertretend\w*|vize|ehemalig\w*|ancien\w*|zastepc\w*|był\w*|eski|wakil|mantan|pho|cuu|و?نايب|و?مساعد"
     r"|معاون|סגן|उप|पूर्व|представител\w*|представник\w*|посланник\w*|посланц\w*|спецпосланник\w*|спецпосланц\w*|советник\w*"
-    r"|радник\w*|помощник\w*|помічник\w*)[\s-]*|副|前|부)$"
+    r"|радник\w*|помощник\w*|помічник\w*|избранн\w*|новоизбранн\w*|designiert\w*|secilmis|yeni secilen"
+    # the office's election, not its holder: "pemilihan presiden Amerika Serikat", "выборы президента США"
+    r"|pemilihan|выбор\w*|вибор\w*)[\s-]*"
+    r"|副|前|부|次期|候任|当选|(?<![가-힣])전\s)$"
 )
 _UNDER_AFTER = re.compile(
-    r"(?:[\s-]*(?:yardimcis\w*|helyettes\w*|adjoint\w*|السابق|سابق|לשעבר)"
+    r"(?:[\s-]*(?:yardimcis\w*|helyettes\w*|adjoint\w*|السابق|سابق|לשעבר"
+    # the one elected, before taking office: "president-elect", "presidente electo", "대통령 당선인"
+    r"|(?:elect|electo|electa|elu|elue|eleito|eleita|eletto|eletta|terpilih)(?!\w)|당선인|당선자)"
     r"|'s (?:special )?(?:envoy|adviser|advisor|aide|spokes\w*|representative|assistant)"
     # Turkish "ABD Başkanı'nın Orta Doğu Özel Temsilcisi", Chinese "美国总统国家安全事务助理": the holder's
     # envoy or adviser, a few words on
