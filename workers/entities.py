@@ -27,6 +27,11 @@ ROLE_KEYS = (
 # how far (characters) a country word may stand from its role word: "Turkish counterpart",
 # "president of the Republic of Turkey", "Russia's president", "Rusya Devlet Başkanı"
 ROLE_GAP = 20
+# "and" between two country words that share one title: "the presidents of Russia and Turkey",
+# "Президенты России и Турции", "Rusya ve Türkiye cumhurbaşkanları", "俄罗斯和土耳其总统" (folded text)
+_COORDINATED = re.compile(
+    r"\s*(?:and|и|та|і|ve|et|und|y|e|i|es|kai|και|en|och|og|ja|dan|va|o|oraz|ir|un|ile)\s+|\s*(?:&|و|和|与|與|と|와|과)\s*"
+)
 _SEPARATOR = re.compile(r"[,;:.!?()\[\]\"\n、。，；：！？]|\band\b|\bwith\b|\bwho\b")
 # English derivations that a prefix role pattern of another language would take in: "presidential"
 _DERIVED = re.compile(r"(?:ial|ials|ship|ships|cy|cies)$")
@@ -190,8 +195,7 @@ def _resolve_roles(kb: KnowledgeBase, folded: str, text: str, mentions: list[Men
             continue  # "President-elect": not yet the office holder
         if _DERIVED.search(folded, role.start, role.end):
             continue
-        if _plural(role.text):
-            continue  # "the two leaders", "their counterparts": not one office holder
+        plural = _plural(role.text)  # "the two leaders", "their counterparts": not one office holder
         window = countries[
             bisect_left(country_starts, role.start - ROLE_GAP - 64) : bisect_left(
                 country_starts, role.end + ROLE_GAP + 1
@@ -208,20 +212,34 @@ def _resolve_roles(kb: KnowledgeBase, folded: str, text: str, mentions: list[Men
         country_mention = min(near, key=lambda c: min(abs(role.start - c.end), abs(c.start - role.end)))
         if _not_the_holder(folded, role.start, role.end, country_mention):
             continue
-        code = kb.entities[country_mention.entity_id].country or ""
         key = str(role.value)
         if key == "counterpart":
             key = _counterpart_office(kb, named, named_at, role.start, day, has_fm)
-        holders = kb.holders(code, key, day)
-        if key == "president" and not holders:
-            holders = kb.holders(code, "leader", day)
-        if len(holders) == 1:
-            found.append(
-                Mention(
-                    holders[0].id, min(role.start, country_mention.start), max(role.end, country_mention.end), "role"
-                )
-            )
+        also = _coordinated(countries, country_mention, role, folded)
+        if plural and not also:
+            continue  # a plural title stands for holders only where it names their countries
+        for country in [country_mention, *also]:
+            code = kb.entities[country.entity_id].country or ""
+            holders = kb.holders(code, key, day)
+            if key == "president" and not holders:
+                holders = kb.holders(code, "leader", day)
+            if len(holders) == 1:
+                found.append(Mention(holders[0].id, min(role.start, country.start), max(role.end, country.end), "role"))
     return found
+
+
+def _coordinated(countries: list[Mention], country: Mention, role: Hit, folded: str) -> list[Mention]:
+    """The country joined by "and" to the one a title goes with, on the side away from the title: both
+    share it ("the presidents of Russia and Turkey", "Rusya ve Türkiye cumhurbaşkanları")."""
+    if country.start >= role.end:  # "presidents of Russia and Turkey": the second country follows
+        after = [c for c in countries if c.start > country.end]
+        if after and _COORDINATED.fullmatch(folded, country.end, after[0].start):
+            return [after[0]]
+    else:  # "Russia and Turkey's presidents": the first country comes before
+        before = [c for c in countries if c.end < country.start]
+        if before and _COORDINATED.fullmatch(folded, before[-1].end, country.start):
+            return [before[-1]]
+    return []
 
 
 COUNTERPART_REACH = 250  # characters back from "his counterpart" to the person it belongs to
