@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -440,6 +441,11 @@ def _month_before_window(sentence: _Sentence, folded: str, published: date) -> b
     return any(last < earliest for last in months_without_day(folded, published, sentence.start, sentence.end))
 
 
+def _countries(kb: KnowledgeBase, people: Iterable[str]) -> set[str | None]:
+    """The countries of the people (entity ids)."""
+    return {kb.entities[e].country for e in people}
+
+
 def _lead_pair(
     every: list[_Sentence], named_two: list[_Sentence], kb: KnowledgeBase, folded: str, published: date
 ) -> list[_Sentence]:
@@ -449,8 +455,7 @@ def _lead_pair(
     if any("meeting" in s.cues for s in every if s.reporting):
         return []  # a visit or a summit: the lead's two leaders may have met, and "the call" be an older one
     if any(
-        len({kb.entities[e].country for e in s.distinct_people()}) >= 2 and not _dated_long_ago(s, folded, published)
-        for s in named_two
+        len(_countries(kb, s.distinct_people())) >= 2 and not _dated_long_ago(s, folded, published) for s in named_two
     ):
         return []  # a call sentence names leaders of two countries itself
     lead = every[: LEAD_SENTENCES + 2]
@@ -462,7 +467,7 @@ def _lead_pair(
         people = set(s.distinct_people())
         if any(people <= pair for pair in planned):
             continue  # the two named in a plan of a call: a lead naming them speaks of the plan
-        if not s.cues and len({kb.entities[e].country for e in people}) >= 2:
+        if not s.cues and len(_countries(kb, people)) >= 2:
             return [_Sentence(s.start, s.end, unnamed.cues & {"call", "video"}, s.start, s.people, unnamed.call_noun)]
     return []
 
@@ -490,9 +495,8 @@ def _remote_talk(reporting: list[_Sentence], every: list[_Sentence]) -> bool:
         if "talk" in s.cues and len(s.distinct_people()) >= 2:
             if any(len(pair & set(s.distinct_people())) >= 2 for pair in planned):
                 continue
-            countries = {kb.entities[e].country for e in s.distinct_people()}
-            if len(countries) >= 2:  # leaders of two countries, in no shared place: a call
-                return True
+            if len(_countries(kb, s.distinct_people())) >= 2:
+                return True  # leaders of two countries, in no shared place: a call
     return False
 
 

@@ -191,8 +191,6 @@ def _resolve_roles(kb: KnowledgeBase, folded: str, text: str, mentions: list[Men
             continue  # "Turkish President (Joseph R.) Biden": the name that follows says who
         if is_unspaced_script(role.text[0]) and role.start in named_end:
             continue  # "岸田文雄首相": in Chinese, Japanese and Korean the title follows the name
-        if role.text.endswith("elect"):
-            continue  # "President-elect": not yet the office holder
         if _DERIVED.search(folded, role.start, role.end):
             continue
         plural = _plural(role.text)  # "the two leaders", "their counterparts": not one office holder
