@@ -4,8 +4,11 @@ from datetime import UTC, datetime
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from workers.validate import Article, Rejection, validate
+from workers.textnorm import printable
+from workers.validate import Article, Rejection, clean_body, validate
 
 NOW = datetime(2024, 6, 1, 12, tzinfo=UTC)
 
@@ -104,3 +107,17 @@ def test_content_hash_is_the_hash_of_the_collapsed_text_whatever_path_it_takes()
     for text in ["putin spoke\nwith erdogan", "a  b", " a\n\nb ", "a\tb", "a\u2028b\u3000c", "a \nb", "\u00a8x", ""]:
         assert content_hash(text) == reference(text), repr(text)
     assert content_hash("a\nb") == content_hash("a b") == content_hash("a \n\n b")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab \n\t\r\x00\x1f\x7f\x85é\u00a0\u2028\u200b中")))
+def test_printable_is_str_isprintable(text: str) -> None:
+    # the ASCII fast path (bytes.translate) must answer as isprintable does, newline allowance included
+    assert printable(text) == text.isprintable()
+    assert printable(text, newlines=True) == text.replace("\n", " ").isprintable()
+
+
+@pytest.mark.parametrize("body", ["a\n\n\nb", "\n\na\nb\n\n", "a  b\n\nc", "\n\n\n", "one\n \nline"])
+def test_blank_lines_are_dropped_and_blanks_collapsed(body: str) -> None:
+    expected = "\n".join(line for line in (" ".join(raw.split()) for raw in body.split("\n")) if line)
+    assert clean_body(body) == expected

@@ -194,15 +194,27 @@ def _word_or_hyphen(ch: str) -> bool:
     return ch == "-" or ch.isalnum() or ch == "_"
 
 
-@dataclass(slots=True)
 class _Sentence:
-    start: int
-    end: int
-    cues: set[str]  # lexicon keys seen: call, video, meeting, planned, past_reference, talk
-    call_at: int  # offset of the first call cue (strong, or weak when no strong one), -1 if none
-    people: list[Mention]
-    call_noun: bool  # "call"/"calls" as a noun: "in a two-hour call", "the call lasted"
-    planned_at: int = -1  # offset of the first sign of a plan or a denial, -1 if none
+    # a plain class, not a dataclass: mypyc compiles its __init__ (see matcher.Hit)
+    __slots__ = ("call_at", "call_noun", "cues", "end", "people", "planned_at", "start")
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        cues: set[str],
+        call_at: int,
+        people: list[Mention],
+        call_noun: bool,
+        planned_at: int = -1,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.cues = cues  # lexicon keys seen: call, video, meeting, planned, past_reference, talk
+        self.call_at = call_at  # offset of the first call cue (strong, or weak when no strong one), -1 if none
+        self.people = people
+        self.call_noun = call_noun  # "call"/"calls" as a noun: "in a two-hour call", "the call lasted"
+        self.planned_at = planned_at  # offset of the first sign of a plan or a denial, -1 if none
 
     @property
     def strong(self) -> bool:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, lru_cache
 from typing import cast
@@ -40,13 +39,19 @@ _VI_DAY_MONTH = re.compile(r"\b(?:ngay|sang|trua|chieu|toi|dem|hom|rang sang) (\
 _VI_DAY_MONTH_GATES = (re.compile(r"/\d"),)  # "/" first: a gate starting with a space is tried at every word
 
 
-@dataclass(slots=True)  # not frozen: built per match, and a frozen one costs 3x to build
 class TemporalExpr:
-    start: int
-    end: int
-    kind: str  # explicit | weekday | relative
-    day: date
-    numeric: bool = False  # "2020-07-13", "13.07.2020": datelines and metadata more often than prose
+    # a plain class, not a dataclass: mypyc compiles its __init__ (see matcher.Hit)
+    __slots__ = ("day", "end", "kind", "numeric", "start")
+
+    def __init__(self, start: int, end: int, kind: str, day: date, numeric: bool = False) -> None:
+        self.start = start
+        self.end = end
+        self.kind = kind  # explicit | weekday | relative
+        self.day = day
+        self.numeric = numeric  # "2020-07-13", "13.07.2020": datelines and metadata more often than prose
+
+    def __repr__(self) -> str:
+        return f"TemporalExpr({self.start}, {self.end}, {self.kind!r}, {self.day!r}, numeric={self.numeric})"
 
 
 @cache

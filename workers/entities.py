@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
 from datetime import date
 from typing import cast
 
@@ -92,22 +91,32 @@ INFLECTING_LATIN = frozenset(
 )
 
 
-@dataclass(slots=True)  # not frozen: built per match, and a frozen one costs 3x to build
 class Mention:
-    entity_id: str
-    start: int
-    end: int
-    kind: str  # name | surname | country | demonym | place | org | role
+    # plain classes, not dataclasses: mypyc compiles their __init__ (see matcher.Hit)
+    __slots__ = ("end", "entity_id", "kind", "start")
+
+    def __init__(self, entity_id: str, start: int, end: int, kind: str) -> None:
+        self.entity_id = entity_id
+        self.start = start
+        self.end = end
+        self.kind = kind  # name | surname | country | demonym | place | org | role
+
+    def __repr__(self) -> str:
+        return f"Mention({self.entity_id!r}, {self.start}, {self.end}, {self.kind!r})"
 
 
-@dataclass(frozen=True, slots=True)
 class EntityTag:
-    id: str
-    name: str
-    type: str
-    country: str | None
-    mentions: int
-    first_offset: int
+    """One entity of an article, for its payload (built once, not changed)."""
+
+    __slots__ = ("country", "first_offset", "id", "mentions", "name", "type")
+
+    def __init__(self, id: str, name: str, type: str, country: str | None, mentions: int, first_offset: int) -> None:
+        self.id = id
+        self.name = name
+        self.type = type
+        self.country = country
+        self.mentions = mentions
+        self.first_offset = first_offset
 
 
 def _choose(kb: KnowledgeBase, hits: list[Hit], day: date, full_names: set[str]) -> NameRef | None:

@@ -78,12 +78,19 @@ class Rule:
     inflect: bool = False  # a proper name: may take a case ending in inflecting languages
 
 
-@dataclass(slots=True)  # not frozen: built per match, and a frozen one costs 3x to build
 class Hit:
-    start: int
-    end: int
-    value: Hashable
-    text: str  # the matched folded text
+    # a plain class, not a dataclass: mypyc compiles its __init__ (a dataclass's is generated at import
+    # and interpreted: six times slower to build, and an article makes about fifty)
+    __slots__ = ("end", "start", "text", "value")
+
+    def __init__(self, start: int, end: int, value: Hashable, text: str) -> None:
+        self.start = start
+        self.end = end
+        self.value = value
+        self.text = text  # the matched folded text
+
+    def __repr__(self) -> str:
+        return f"Hit({self.start}, {self.end}, {self.value!r}, {self.text!r})"
 
 
 class Matcher:

@@ -24,12 +24,16 @@ class Topic:
     weight: float
 
 
-@dataclass(frozen=True, slots=True)
 class TopicTag:
-    id: str
-    name: str
-    score: float
-    evidence: tuple[str, ...]
+    """One topic of an article, for its payload (built once, not changed; a plain class: see matcher.Hit)."""
+
+    __slots__ = ("evidence", "id", "name", "score")
+
+    def __init__(self, id: str, name: str, score: float, evidence: tuple[str, ...]) -> None:
+        self.id = id
+        self.name = name
+        self.score = score
+        self.evidence = evidence
 
 
 @dataclass(frozen=True)
