@@ -175,18 +175,20 @@ def live_events(block: dict[str, Any]) -> int:
 def _cluster(coverage: dict[str, list[Any]]) -> dict[str, str]:
     """article id -> the day of its event. Firm reports keep their day; an undated one goes to the
     latest firm day up to LOW_WINDOW_DAYS before its publication day, else stays on that day."""
+    # most reports are firm: every report gets its own day first (one comprehension), then the few
+    # undated ones are moved (this runs for every call report, over its whole block)
+    out = {article_id: c[0] for article_id, c in coverage.items()}
+    undated = [(article_id, c[0]) for article_id, c in coverage.items() if c[1] == "low"]
+    if not undated:
+        return out
     firm_days = sorted({c[0] for c in coverage.values() if c[1] != "low"})
     placed: dict[str, str] = {}  # publication day of an undated report -> its event's day
-    out = {}
-    for article_id, c in coverage.items():
-        day = c[0]
-        if c[1] == "low":
-            if day not in placed:
-                earliest = (date.fromisoformat(day) - timedelta(days=LOW_WINDOW_DAYS)).isoformat()
-                at = bisect_right(firm_days, day)  # the latest firm day on or before it
-                placed[day] = firm_days[at - 1] if at and firm_days[at - 1] >= earliest else day
-            day = placed[day]
-        out[article_id] = day
+    for article_id, day in undated:
+        if day not in placed:
+            earliest = (date.fromisoformat(day) - timedelta(days=LOW_WINDOW_DAYS)).isoformat()
+            at = bisect_right(firm_days, day)  # the latest firm day on or before it
+            placed[day] = firm_days[at - 1] if at and firm_days[at - 1] >= earliest else day
+        out[article_id] = placed[day]
     return out
 
 
@@ -246,13 +248,17 @@ def _prune(
     has seen, so a replay prunes exactly as the live run did) and, beyond it, the most recently
     touched MAX_EVENTS_PER_BLOCK events, so a backfill in any order still meets its calls' coverage."""
     cutoff = (date.fromisoformat(block["clock"]) - timedelta(days=horizon_days)).isoformat()
-    old = sorted((s[3], eid) for eid, s in block["events"].items() if eid[5:15] < cutoff)
-    for _, eid in old[: max(0, len(old) - MAX_EVENTS_PER_BLOCK)]:
-        del block["events"][eid]
-    live_days = {eid[5:15] for eid, s in block["events"].items() if s[1] == "active"}
+    old = [(s[3], eid) for eid, s in block["events"].items() if eid[5:15] < cutoff]
+    if len(old) > MAX_EVENTS_PER_BLOCK:
+        old.sort()
+        for _, eid in old[: len(old) - MAX_EVENTS_PER_BLOCK]:
+            del block["events"][eid]
     if assigned is None:
         assigned = _cluster(block["coverage"])
-    dropped = [a for a, d in assigned.items() if d < cutoff and d not in live_days]
+    dropped: list[str] = []
+    if assigned and min(assigned.values()) < cutoff:  # (most of the time no report is that old)
+        live_days = {eid[5:15] for eid, s in block["events"].items() if s[1] == "active"}
+        dropped = [a for a, d in assigned.items() if d < cutoff and d not in live_days]
     for article_id in dropped:
         del block["coverage"][article_id]
     if not clock_moved and not dropped and day >= cutoff:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import binascii
+from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash
@@ -98,5 +100,8 @@ def similarities(signature: str, others: list[str]) -> list[float]:
     return (np.count_nonzero(rows == own, axis=1) / NUM_PERM * same).tolist()
 
 
+@lru_cache(maxsize=4096)
 def _decode(signature: str) -> bytes:
-    return base64.b64decode(signature.removeprefix(SCHEME))
+    # a block's last MAX_SIGNATURES signatures are compared with each new report of its call: each is
+    # decoded once, not once per report
+    return binascii.a2b_base64(signature.removeprefix(SCHEME))
