@@ -80,11 +80,14 @@ def month_words() -> frozenset[str]:
     )
 
 
+_DAYS = tuple(timedelta(days=n) for n in range(8))  # built once: timedelta(days=...) costs a microsecond
+
+
 def resolve_weekday(weekday: int, published: date) -> date:
     """The most recent such weekday on or before publication; the day after publication counts as a
     time-zone skew ("on Wednesday" in a Wednesday-morning article stamped Tuesday UTC), not last week."""
     back = (published.weekday() - weekday) % 7
-    return published + timedelta(days=1) if back == 6 else published - timedelta(days=back)
+    return published + _DAYS[1] if back == 6 else published - _DAYS[back]
 
 
 def _year(year: int) -> int:
@@ -96,7 +99,7 @@ def resolve_day_month(day: int, month: int, year: int | None, published: date) -
         if year is not None:
             return date(_year(year), month, day)
         found = date(published.year, month, day)
-        if found > published + timedelta(days=1):
+        if found > published + _DAYS[1]:
             found = date(published.year - 1, month, day)
         return found
     except ValueError:
