@@ -598,9 +598,11 @@ def extract(
         title is not None
         and title.strong
         and "about_the_call" in title.cues
-        and set(primary.distinct_people()) <= set(title.distinct_people())
+        and (not title.people or set(primary.distinct_people()) <= set(title.distinct_people()))
     ):
-        return None  # "Kremlin denies report of Putin-Trump call": the body's account is the report denied
+        # "Kremlin denies report of Putin-Trump call", "China: no recent call between the two heads of
+        # state": the body's account is the report denied
+        return None
     others = [s for s in cued if s is not primary and s.people]
     idx = next(i for i, s in enumerate(analysed) if s.start == primary.start)  # primary may stand in for one
     # "... a video call of the Ukrainian president. On the line: Emmanuel Macron."
@@ -621,10 +623,18 @@ def extract(
     # where the day is said: the primary sentence, other reports naming both parties, sentences
     # about "the call" naming no one else ("the call took place yesterday", "the two leaders spoke by
     # phone on June 17, ... where PM Modi is attending the summit"), any sentence naming both
+    # the first sentence after the report (and a headline's restatement of it) that speaks of "the
+    # conversation" and of no one else ("Das Gespräch fand am Mittwochabend statt")
+    follower = [
+        s
+        for s in analysed[idx + 1 : idx + 3]
+        if "talk" in s.cues and not (s.strong or s.call_noun) and set(s.distinct_people()) <= ids
+    ][:1]
     ordered = [
         primary,
         *[s for s in others if names_both(s)],
         *[s for s in analysed if (s.strong or s.call_noun) and set(s.distinct_people()) < ids],
+        *follower,
         *[s for s in analysed if s is not primary and names_both(s)],
     ]
     dates = find_dates(folded, published, [(s.start, s.end) for s in ordered])

@@ -267,6 +267,10 @@ def _counterpart_office(
             return "leader"
         if office is not None and office.role in DIPLOMATS:
             return "foreign_minister"
+        if kb.entities[named[before].entity_id].type == "person":
+            # a person who held no office of the knowledge base that day (a defence minister, a future
+            # prime minister): his counterpart holds that same unknown office, not the country's leader
+            return ""
     return "foreign_minister" if has_fm else "leader"
 
 
