@@ -8,9 +8,9 @@ from bisect import bisect_left
 from datetime import date
 from typing import cast
 
-from workers.kb import KnowledgeBase, NameRef, lexicon_matcher, load_kb
-from workers.matcher import Hit
-from workers.textnorm import is_unspaced_script
+from workers.kb import KnowledgeBase, NameRef, Office, lexicon_matcher, load_kb
+from workers.matcher import MAX_SCRIPT_ENDING, Hit
+from workers.textnorm import is_inflecting_script, is_unspaced_script
 
 ROLE_KEYS = (
     "president",
@@ -119,6 +119,27 @@ class EntityTag:
         self.first_offset = first_offset
 
 
+def _read_as_inflected(
+    kb: KnowledgeBase, folded: str, mentions: list[Mention], full_names: set[str], language: str | None
+) -> None:
+    """A surname that is also another person's surname with a case ending ("Алиева": Mehriban Aliyeva,
+    and the genitive of Aliyev) stands for that other person when the article names him elsewhere
+    and never names the first in full ("Токаев поздравил Алиева ... с президентом Ильхамом Алиевым").
+    The matcher prefers the word read as itself; this is the article's evidence against it."""
+    named = {m.entity_id for m in mentions}
+    for i, m in enumerate(mentions):
+        if m.kind != "surname" or m.entity_id in full_names:
+            continue
+        text = folded[m.start : m.end]
+        if not (is_inflecting_script(text[-1]) or language in INFLECTING_LATIN):
+            continue
+        for cut in range(1, MAX_SCRIPT_ENDING + 1):
+            others = [o for o in kb.surname_owners.get(text[:-cut], ()) if o != m.entity_id and o in named]
+            if len(others) == 1:
+                mentions[i] = Mention(others[0], m.start, m.end, "surname")
+                break
+
+
 def _choose(kb: KnowledgeBase, hits: list[Hit], day: date, full_names: set[str]) -> NameRef | None:
     """One meaning for a span that several entities share."""
     by_entity: dict[str, NameRef] = {}
@@ -133,9 +154,15 @@ def _choose(kb: KnowledgeBase, hits: list[Hit], day: date, full_names: set[str])
         named = [r for r in people if r.entity_id in full_names]
         if len(named) == 1:
             return named[0]
-        serving = [r for r in people if kb.entities[r.entity_id].office_on(day)]
+        offices = {r.entity_id: kb.entities[r.entity_id].office_on(day) for r in people}
+        serving = [r for r in people if offices[r.entity_id]]
         if len(serving) == 1:
             return serving[0]
+        # "Алиевым": Ilham Aliyev's instrumental case or a form of Mehriban Aliyeva's name, both in office
+        # that day; of the two, the head of state or government is the one the news names
+        leading = [r for r in serving if cast(Office, offices[r.entity_id]).leader]
+        if len(leading) == 1:
+            return leading[0]
         return None
     return sorted(refs, key=lambda r: r.entity_id)[0]
 
@@ -168,6 +195,7 @@ def link(folded: str, original: str, day: date, language: str | None) -> list[Me
             ref = chosen
         kind = "surname" if ref.kind == "surname_ambiguous" else ref.kind
         mentions.append(Mention(ref.entity_id, start, end, kind))
+    _read_as_inflected(kb, folded, mentions, full_names, language)
     roles = _resolve_roles(kb, folded, original, mentions, day)
     if roles:  # the matcher's hits come in text order: only resolved roles need sorting in
         mentions.extend(roles)

@@ -100,6 +100,8 @@ class KnowledgeBase:
     by_country_role: dict[tuple[str, str], list[tuple[Office, str]]] = field(default_factory=dict)
     country_ids: dict[str, str] = field(default_factory=dict)  # ISO alpha-2 -> entity id
     by_name: dict[str, str] = field(default_factory=dict)  # folded canonical name -> entity id
+    # folded surname -> the people who bear it: "алиева" is Mehriban Aliyeva's and the genitive of Aliyev
+    surname_owners: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @cached_property
     def people(self) -> frozenset[str]:
@@ -226,6 +228,9 @@ def _add_people(kb: KnowledgeBase, people: list[dict]) -> None:
                 kb.names.add(form, NameRef(person.id, "name"), case="title", inflect=True)
         for surname in row.get("surnames", []):
             kind = "surname_ambiguous" if fold(surname) in ambiguous else "surname"
+            owners = kb.surname_owners.get(fold(surname), ())
+            if person.id not in owners:
+                kb.surname_owners[fold(surname)] = (*owners, person.id)
             for form in _name_forms(surname):
                 kb.names.add(form, NameRef(person.id, kind), case="title", inflect=True)
         for office in offices:
