@@ -101,9 +101,9 @@ ATTRIBUTIONS = {
 }
 # a sentence ends at end punctuation followed by white space, or at a run of newlines; a character class
 # first (no alternation, no look-behind) lets the regex engine skip ahead quickly
-# full stops of Latin, CJK, Armenian (։), Devanagari and Bengali (।, ॥) and Urdu (۔) text; Chinese and
-# Japanese put no space after theirs
-_SENTENCE_BREAK = re.compile(r"[.!?。！？։।॥۔\n](?:(?<=\n)\n*|(?<=[。！？])\s*|\s+)")  # starts with a set: scanned fast
+# full stops of Latin, CJK, Armenian (։), Devanagari and Bengali (।, ॥), Urdu (۔) and Ethiopic (።) text;
+# Chinese and Japanese put no space after theirs
+_SENTENCE_BREAK = re.compile(r"[.!?。！？։।॥۔።\n](?:(?<=\n)\n*|(?<=[。！？])\s*|\s+)")  # a set first: scanned fast
 # the same for ASCII text: a set of ASCII characters is a bitmap to the regex engine, tested in a few
 # instructions per character where the set above is tried member by member (a third of the scan's time)
 _SENTENCE_BREAK_ASCII = re.compile(r"[.!?\n](?:(?<=\n)\n*|\s+)")
