@@ -64,6 +64,12 @@ for _cue in (
     "trilateral call",
     "трехсторонн*",
     "üçlü",
+    "entretien à trois",
+    "échange téléphonique à trois",
+    "conversation à trois",
+    "appel à trois",
+    "dreiergespräch*",
+    "a tres bandas",
 ):
     MULTIPARTY.add(_cue, "multi")
 MULTIPARTY.build()
@@ -369,7 +375,11 @@ def _participants(
         named = set(order)
         shared = [set(s.distinct_people()) & named for s in reports]
         pairs = [p for p in shared if len(p) == 2]
-        if len(order) > 2 and len(pairs) > sum(len(p) > 2 for p in shared):
+        if (
+            len(order) > 2
+            and len(pairs) > sum(len(p) > 2 for p in shared)
+            and not any(_says_multiparty(folded, s) for s in reports)  # "lors de cet entretien à trois"
+        ):
             order = [e for e in order if e in pairs[0]]
     else:
         order = order[: max(2, len(order) if _says_multiparty(folded, primary) else 2)]
@@ -614,7 +624,9 @@ def extract(
     if len(participants) < 2:
         return None
     ids = {p.id for p in participants}
-    if _lead_meets(every[:2], ids):
+    # the headline and the first sentence that names someone or says something of a call (not a dateline)
+    lead = [*every[:1], *[s for s in every[1:] if s.people or s.cues][:1]]
+    if _lead_meets(lead, ids):
         return None
 
     def names_both(s: _Sentence) -> bool:
