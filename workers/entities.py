@@ -226,8 +226,10 @@ def _resolve_roles(kb: KnowledgeBase, folded: str, text: str, mentions: list[Men
         following = named_at[bisect_left(named_at, role.end) : bisect_left(named_at, role.end + APPOSITION_SPAN)]
         if any(_APPOSITION.fullmatch(text, role.end, start) for start in following):
             continue  # "Turkish President (Joseph R.) Biden": the name that follows says who
-        if is_unspaced_script(role.text[0]) and role.start in named_end:
-            continue  # "岸田文雄首相": in Chinese, Japanese and Korean the title follows the name
+        if is_unspaced_script(role.text[0]) and (
+            role.start in named_end or (role.start - 1 in named_end and folded[role.start - 1] == " ")
+        ):
+            continue  # "岸田文雄首相", "윤석열 대통령": in Chinese, Japanese and Korean the title follows the name
         if _DERIVED.search(folded, role.start, role.end):
             continue
         plural = _plural(role.text)  # "the two leaders", "their counterparts": not one office holder
