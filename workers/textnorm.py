@@ -84,7 +84,9 @@ class _FoldTable(dict):
         else:
             decomposed = unicodedata.normalize("NFKD", ch)
             stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-            out = stripped.lower() if stripped else ""
+            # a character that decomposes into marks alone ("ﾞ", the halfwidth voiced mark) stays itself:
+            # only the characters listed in _PUNCT may fold to nothing, and validation removes those
+            out = stripped.lower() if stripped else ch
             if len(out) > 1:
                 # keep one code point per input where the fold would expand ("ﬁ", "İ"): offsets stay exact
                 low = ch.lower()
