@@ -21,6 +21,7 @@ CUE_KEYS = ("call", "video", "meeting", "talk")
 # read in a pass of their own: a longer call cue must not swallow them ("will speak by phone" holds
 # the planned "will speak" and the call cue "speak by phone")
 NOTE_KEYS = ("planned", "about_the_call", "past_reference")
+MULTIPARTY_KEYS = ("multiparty",)  # "trilateral", "three-way", "entretien à trois"
 ADJACENT_DAY = 2  # characters between a day and the call word right after it (", ")
 REPORTING_WINDOW_DAYS = 7  # a call is reported within a week; older dates in the text are other events
 _WINDOW = timedelta(days=REPORTING_WINDOW_DAYS)  # built once: timedelta(days=...) costs a microsecond
@@ -52,27 +53,6 @@ _STATEMENT_DATE = re.compile(
     r"\b(?:said|says|announced|reported|told \w+|statement|added|noted|tweeted|wrote|posted|confirmed|stated)"
     r"(?:\s+(?:on|late|early|in a statement))?\s*[,(]?\s*$"
 )
-MULTIPARTY = Matcher()
-for _cue in (
-    "trilateral",
-    "three-way",
-    "four-way",
-    "normandy format",
-    "conference call with leaders",
-    "joint call",
-    "quadrilateral",
-    "trilateral call",
-    "трехсторонн*",
-    "üçlü",
-    "entretien à trois",
-    "échange téléphonique à trois",
-    "conversation à trois",
-    "appel à trois",
-    "dreiergespräch*",
-    "a tres bandas",
-):
-    MULTIPARTY.add(_cue, "multi")
-MULTIPARTY.build()
 # "Trump calls Erdogan": a headline verb between two people (English; "called for/on" excluded)
 _CALL_VERB = re.compile(
     r"^\W{0,3}\b(?:calls|called|phones|phoned|rings|rang|dials|dialled|dialed)\b(?!\s+(?:for|on|off|out|up)\b)"
@@ -329,7 +309,7 @@ def _analyse(
 
 def _says_multiparty(folded: str, s: _Sentence) -> bool:
     """ "trilateral", "three-way", ... in the sentence (read from the article's one scan)."""
-    return any(s.start <= h.start and h.end <= s.end for h in MULTIPARTY.find(folded))
+    return any(s.start <= h.start and h.end <= s.end for h in lexicon_matcher(MULTIPARTY_KEYS).find(folded))
 
 
 def _bloc_conference(primary: _Sentence, mentions: list[Mention], kb: KnowledgeBase, title_end: int) -> bool:
@@ -632,9 +612,6 @@ def extract(
     def names_both(s: _Sentence) -> bool:
         return bool(s.people) and ids <= {m.entity_id for m in s.people}
 
-    # where the day is said: the primary sentence, other reports naming both parties, sentences
-    # about "the call" naming no one else ("the call took place yesterday", "the two leaders spoke by
-    # phone on June 17, ... where PM Modi is attending the summit"), any sentence naming both
     # the first sentence after the report (and a headline's restatement of it) that speaks of "the
     # conversation" and of no one else ("Das Gespräch fand am Mittwochabend statt")
     follower = [
@@ -642,6 +619,9 @@ def extract(
         for s in analysed[idx + 1 : idx + 3]
         if "talk" in s.cues and not (s.strong or s.call_noun) and set(s.distinct_people()) <= ids
     ][:1]
+    # where the day is said: the primary sentence, other reports naming both parties, sentences
+    # about "the call" naming no one else ("the call took place yesterday", "the two leaders spoke by
+    # phone on June 17, ... where PM Modi is attending the summit"), the follower, any sentence naming both
     ordered = [
         primary,
         *[s for s in others if names_both(s)],

@@ -251,7 +251,10 @@ def _resolve_roles(kb: KnowledgeBase, folded: str, text: str, mentions: list[Men
             continue
         key = str(role.value)
         if key == "counterpart":
-            key = _counterpart_office(kb, named, named_at, role.start, day, has_fm)
+            office = _counterpart_office(kb, named, named_at, role.start, day, has_fm)
+            if office is None:
+                continue
+            key = office
         also = _coordinated(countries, country_mention, role, folded)
         if plural and not also:
             continue  # a plural title stands for holders only where it names their countries
@@ -286,7 +289,7 @@ DIPLOMATS = frozenset({"foreign_minister", "secretary_of_state", "high_represent
 
 def _counterpart_office(
     kb: KnowledgeBase, named: list[Mention], named_at: list[int], at: int, day: date, has_fm: bool
-) -> str:
+) -> str | None:
     """A counterpart holds the office of the person named before it ("Erdoğan spoke with his
     Ukrainian counterpart": a leader, even where foreign ministers are named elsewhere in the text);
     with no one named close before it, a foreign minister if the text names that title anywhere."""
@@ -300,7 +303,7 @@ def _counterpart_office(
         if kb.entities[named[before].entity_id].type == "person":
             # a person who held no office of the knowledge base that day (a defence minister, a future
             # prime minister): his counterpart holds that same unknown office, not the country's leader
-            return ""
+            return None
     return "foreign_minister" if has_fm else "leader"
 
 

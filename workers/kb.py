@@ -227,10 +227,11 @@ def _add_people(kb: KnowledgeBase, people: list[dict]) -> None:
             for form in _name_forms(name):
                 kb.names.add(form, NameRef(person.id, "name"), case="title", inflect=True)
         for surname in row.get("surnames", []):
-            kind = "surname_ambiguous" if fold(surname) in ambiguous else "surname"
-            owners = kb.surname_owners.get(fold(surname), ())
+            key = fold(surname)
+            kind = "surname_ambiguous" if key in ambiguous else "surname"
+            owners = kb.surname_owners.get(key, ())
             if person.id not in owners:
-                kb.surname_owners[fold(surname)] = (*owners, person.id)
+                kb.surname_owners[key] = (*owners, person.id)
             for form in _name_forms(surname):
                 kb.names.add(form, NameRef(person.id, kind), case="title", inflect=True)
         for office in offices:

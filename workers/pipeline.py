@@ -64,7 +64,7 @@ def shared_scan() -> SharedScan:
             date_matcher(),
             topics.load_taxonomy().terms,
             calls.attribution_matcher(),
-            calls.MULTIPARTY,
+            lexicon_matcher(calls.MULTIPARTY_KEYS),
             calls.CALL_VERBS,
             lexicon_matcher(calls.NOT_A_CALL_KEYS),
         ]
