@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 import tomllib
 from datetime import UTC, date, datetime, timedelta
@@ -13,6 +14,7 @@ import orjson
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
+from workers.calls import _breaks
 from workers.chaos import DATED, LEADERS, MONTHS, UNDATED, WEEKDAYS, reference_events
 from workers.dates import find_dates
 from workers.kb import KB_DIR
@@ -281,6 +283,26 @@ def test_charmap_translates_as_str_translate(text: str, cyrillic: str):
             assert fresh(sample) == sample.translate(table)
             assert fresh(sample) == sample.translate(table)
     assert fold(cyrillic + text) == (cyrillic + text).translate(_TABLE)
+
+
+# the pattern calls._breaks stands for
+_SENTENCE_BREAK = re.compile(r"[.!?。！？։।॥۔።\n](?:(?<=\n)\n*|(?<=[。！？])\s*|\s+)")
+_STOPS_AND_SPACE = st.text(st.sampled_from([*".!?。！？։।॥۔።\n", "a", "3", " ", "\t", "\x1c", "\u3000", "\xa0", "é"]))
+
+
+@FAST
+@given(_STOPS_AND_SPACE)
+@example("a. b")
+@example("3.5 u.s. x")
+@example("a.\n\n b")
+@example("\n\n\n")
+@example("好。好！ 好？")
+@example("a. \n\nb")
+def test_sentence_breaks_are_the_pattern_s_matches(text: str):
+    assert _breaks(text) == [m.span() for m in _SENTENCE_BREAK.finditer(text)]
+    assert _breaks(text.encode("ascii", "ignore").decode()) == [
+        m.span() for m in _SENTENCE_BREAK.finditer(text.encode("ascii", "ignore").decode())
+    ]
 
 
 _LAYOUT = st.text(st.sampled_from(["a", "b", " ", "\n", "\t", "\r", "\xa0", "\u2003", "\x0b", "\u200b", "\x85", "é"]))

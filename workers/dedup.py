@@ -194,22 +194,23 @@ def _cluster(coverage: dict[str, list[Any]]) -> dict[str, str]:
 
 def _content(day: str, members: list[str], block: dict[str, Any], block_key: str) -> dict[str, Any]:
     cov = block["coverage"]
-    own = [cov[a] for a in members if cov[a][0] == day]  # reports that give this very day
-    confidence = max((c[1] for c in own), key=CONFIDENCE_RANK.__getitem__, default="low")
-    video = any(c[2] == "video" and c[1] != "low" for c in (cov[a] for a in members))
-    titled = sorted((cov[a][5], a) for a in members if cov[a][4])
+    rows = [cov[a] for a in members]  # (looked up once: this runs for every call report)
+    # the confidence of the reports that give this very day
+    confidence = max((c[1] for c in rows if c[0] == day), key=CONFIDENCE_RANK.__getitem__, default="low")
+    # the title of the earliest titled report (ties: the lowest article id)
+    headline = min(((c[5], a, c[4]) for a, c in zip(members, rows, strict=True) if c[4]), default=("", "", ""))[2]
     return {
-        "event_id": event_id_for(block_key, date.fromisoformat(day)),
+        "event_id": _event_id(block_key, day),
         "participants": block["participants"],
         "date": day,
         "date_confidence": confidence,
-        "medium": "video" if video else "phone",
-        "topics": sorted({t for a in members for t in cov[a][6]}),
+        "medium": "video" if any(c[2] == "video" and c[1] != "low" for c in rows) else "phone",
+        "topics": sorted({t for c in rows for t in c[6]}),
         "articles": sorted(members),
-        "sources": sorted({cov[a][3] for a in members if cov[a][3]}),
-        "first_seen": min(cov[a][5] for a in members),
-        "last_updated": max(cov[a][5] for a in members),
-        "headline": cov[titled[0][1]][4] if titled else "",
+        "sources": sorted({c[3] for c in rows if c[3]}),
+        "first_seen": min(c[5] for c in rows),
+        "last_updated": max(c[5] for c in rows),
+        "headline": headline,
     }
 
 
@@ -310,21 +311,25 @@ def assign(block: dict[str, Any], cov: Coverage, horizon_days: int = 14) -> Deci
         list(cov.topics),
     ]
     assigned = _cluster(coverage)
-    members: dict[str, list[str]] = {}
-    for article_id, event_day in assigned.items():
-        members.setdefault(event_day, []).append(article_id)
     # an event's content is a function of its members (and the participants): only the days whose
     # members changed, or whose event is not active, need computing again. The other reports move
     # only when the set of firm days changes: a report that brings a new firm day may draw undated
     # reports to it; any other changes its own event alone
     own = assigned[cov.article_id]
     moved = {own}
-    if cov.confidence != "low" and all(coverage[a][1] == "low" for a in members[own] if a != cov.article_id):
+    if cov.confidence != "low" and not any(
+        day_ == own and coverage[a][1] != "low" and a != cov.article_id for a, day_ in assigned.items()
+    ):
         before = _cluster({a: c for a, c in coverage.items() if a != cov.article_id})
         moved.update(d for a, was in before.items() if assigned[a] != was for d in (assigned[a], was))
     states = block["events"]
-    ids = {d: _event_id(cov.block, d) for d in members}
-    stale = [d for d in members if renamed or d in moved or (states.get(ids[d]) or [0, ""])[1] != "active"]
+    ids = {d: _event_id(cov.block, d) for d in set(assigned.values())}
+    stale = {d for d in ids if renamed or d in moved or (states.get(ids[d]) or [0, ""])[1] != "active"}
+    # the members of the stale days only (most often one): grouping every report is most of the step
+    members: dict[str, list[str]] = {d: [] for d in stale}
+    for article_id, event_day in assigned.items():
+        if event_day in stale:
+            members[event_day].append(article_id)
     contents = {c["event_id"]: c for c in (_content(d, members[d], block, cov.block) for d in stale)}
     live = set(ids.values())
 
