@@ -20,7 +20,7 @@ from workers.dates import find_dates
 from workers.kb import KB_DIR
 from workers.matcher import _BOUNDARY, Hit, _longest_first
 from workers.pipeline import BatchRun, Enriched, validate_and_enrich
-from workers.textnorm import _TABLE, CharMap, collapsed, fold
+from workers.textnorm import _TABLE, CharMap, collapsed, content_hash, fold
 from workers.validate import _CONTROL, REASONS, Article, Rejection, clean_body, validate
 
 NOW = datetime(2024, 6, 1, 12, tzinfo=UTC)
@@ -324,6 +324,17 @@ def test_clean_body_short_cut_changes_nothing(text: str):
     assert clean_body(text) == reference
     assert clean_body(reference) == reference
     assert collapsed(reference.replace("\n", " ")) or not reference
+
+
+@FAST
+@given(st.text(st.characters(max_codepoint=0x7F), max_size=300))
+@example("A\t`B`\r\n\n c ")
+@example("\x0b\x1ca\x7f")
+def test_validated_ascii_bodies_hash_as_collapsed_text(text: str):
+    # validation hashes an ASCII body without checking its layout: clean_body must leave every line of
+    # it collapsed, and folding must keep it so
+    body = clean_body(text)
+    assert content_hash(fold(body), collapsed_lines=True) == content_hash(fold(body))
 
 
 # -- arrival order ---------------------------------------------------------------------------------------

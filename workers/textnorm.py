@@ -182,13 +182,14 @@ def collapsed(flat: str) -> bool:
     return printable(flat) and "  " not in flat and flat[:1] != " " and flat[-1:] != " "
 
 
-def content_hash(folded: str) -> str:
+def content_hash(folded: str, collapsed_lines: bool = False) -> str:
     """Hash of the folded text with its white space collapsed: equal for copies that differ only in
-    layout or case."""
+    layout or case. `collapsed_lines`: the caller knows each line of the text is collapsed already
+    (validation's ASCII bodies: clean_body collapses them and ASCII folding changes no white space)."""
     flat = folded.replace("\n", " ")
     # validated text is already collapsed (single spaces, no blank lines): then the newlines are the
     # only difference
-    if not collapsed(flat):
+    if not collapsed_lines and not collapsed(flat):
         flat = " ".join(folded.split())
     return hashlib.sha256(flat.encode("utf-8")).hexdigest()[:32]
 

@@ -214,7 +214,7 @@ def validate(value: bytes | None, now: datetime, max_body_bytes: int = 1_048_576
             host = ""
         source = host.removeprefix("www.") or None
     folded_body = fold(body)
-    body_hash = content_hash(folded_body)
+    body_hash = content_hash(folded_body, collapsed_lines=body.isascii())
     article_id = (doc.get("id") or "").strip() or derive_id(url, body_hash)
     return Article(
         id=article_id,
