@@ -26,7 +26,11 @@ LATIN_NAME_SUFFIXES = frozenset(
         # Azerbaijani writes its case endings with ə and no apostrophe: "Putinlə", "Ərdoğana", "Putinə"
         "ə yə nə lə ylə ilə də dən "
         # Uzbek: "Putinning", "Putinni", "Putindan", "Putinda"
-        "ning ni da dan"
+        "ning ni da dan "
+        # Estonian "Trumpiga", Finnish "Putinille", Latvian "Putinam", Lithuanian "Putinui", Czech and
+        # Slovak "Dudou", "Módího", "Fiałovej", Albanian "Putinit", and the Hungarian "with" that doubles
+        # the last consonant: "Trumppal", "Zelenszkijjel", "Scholzcal"
+        "iga ille lle am ui ou ho eho ovej it pal pel jal jel cal cel zal zel ral rel mal mel kal kel sal sel"
     ).split()
 )
 MIN_INFLECTED_LENGTH = 4  # "Си" (Xi) + "рии" must not make "Сирии" (Syria)
