@@ -149,7 +149,15 @@ def _choose(kb: KnowledgeBase, hits: list[Hit], day: date, full_names: set[str])
     refs = list(by_entity.values())
     if len(refs) == 1:
         return None if refs[0].kind == "surname_ambiguous" and refs[0].entity_id not in full_names else refs[0]
-    people = [r for r in refs if kb.entities[r.entity_id].type == "person"]
+    # an ambiguous surname counts only with its owner's full name in the text, shared or not ("Luis
+    # Martinez" of ABC News is no foreign minister Martínez in office that day)
+    people = [
+        r
+        for r in refs
+        if kb.entities[r.entity_id].type == "person" and (r.kind != "surname_ambiguous" or r.entity_id in full_names)
+    ]
+    if not people and any(kb.entities[r.entity_id].type == "person" for r in refs):
+        return None
     if people:
         named = [r for r in people if r.entity_id in full_names]
         if len(named) == 1:
