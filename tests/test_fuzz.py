@@ -286,8 +286,8 @@ def test_charmap_translates_as_str_translate(text: str, cyrillic: str):
 
 
 # the pattern calls._breaks stands for
-_SENTENCE_BREAK = re.compile(r"[.!?。！？։।॥۔።\n](?:(?<=\n)\n*|(?<=[。！？])\s*|\s+)")
-_STOPS_AND_SPACE = st.text(st.sampled_from([*".!?。！？։।॥۔።\n", "a", "3", " ", "\t", "\x1c", "\u3000", "\xa0", "é"]))
+_SENTENCE_BREAK = re.compile(r"[.!?。！？։।॥۔።។။\n](?:(?<=\n)\n*|(?<=[。！？])\s*|\s+)")
+_STOPS_AND_SPACE = st.text(st.sampled_from([*".!?。！？։।॥۔።។။\n", "a", "3", " ", "\t", "\x1c", "\u3000", "\xa0", "é"]))
 
 
 @FAST

@@ -85,13 +85,14 @@ ATTRIBUTIONS = {
     "iletisim baskanligi": "Turkish Communications Directorate",
 }
 # A sentence ends at end punctuation followed by white space, or at a run of newlines: full stops of
-# Latin, Armenian (։), Devanagari and Bengali (।, ॥), Urdu (۔) and Ethiopic (።) text; Chinese and
-# Japanese put no white space after theirs (。！？). `_breaks` finds these gaps with str.find, which skips
-# to the next mark at memchr speed; the regex engine tested every character against the set (11 of a
-# call report's ~300 µs). The pattern it stands for, `[.!?。！？։।॥۔።\n](?:(?<=\n)\n*|(?<=[。！？])\s*|\s+)`,
-# is kept in tests/test_extraction.py, which checks the two agree.
+# Latin, Armenian (։), Devanagari and Bengali (।, ॥), Urdu (۔), Ethiopic (።), Khmer (។) and Burmese (။)
+# text; Chinese and Japanese put no white space after theirs (。！？). `_breaks` finds these gaps with
+# str.find, which skips to the next mark at memchr speed; the regex engine tested every character
+# against the set (11 of a call report's ~300 µs). The pattern it stands for,
+# `[.!?。！？։।॥۔።។။\n](?:(?<=\n)\n*|(?<=[。！？])\s*|\s+)`, is kept in tests/test_fuzz.py, which checks
+# the two agree.
 _STOPS_ASCII = ".!?\n"
-_STOPS = ".!?\n։।॥۔።。！？"
+_STOPS = ".!?\n։।॥۔።។။。！？"
 _STOPS_BARE = "。！？"  # end a sentence with no white space after them
 
 
