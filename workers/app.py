@@ -173,11 +173,13 @@ def create_app(settings: Settings, enricher: Enricher) -> faust.App:
 
     @app.agent(raw, name="enrich", concurrency=2)
     async def enrich_agent(stream: faust.StreamT) -> None:
-        # batches, so that an enrichment process gets work enough to be worth the hand-over; acked
-        # after the batch is sent on. Two actors: one sends a batch's results on while the other's
-        # batch is being enriched (the pool takes one batch at a time). The dedup step does not
-        # depend on the order reports arrive in.
-        async for batch in stream.take_events(ENRICH_BATCH, within=ENRICH_WAIT_S):
+        # batches, so that an enrichment process gets work enough to be worth the hand-over. Two
+        # actors: one sends a batch's results on while the other's batch is being enriched (the pool
+        # takes one batch at a time). The dedup step does not depend on the order reports arrive in.
+        # Each event is acked once its result is sent on: take_events acks the whole batch in a
+        # `finally`, so a batch cut short by a stop or a rebalance was committed half unsent (a
+        # message lost in `make chaos`); unacked, it is delivered again
+        async for batch in stream.noack_take(ENRICH_BATCH, within=ENRICH_WAIT_S):
             now = datetime.now(UTC)
             metrics.ARTICLES_CONSUMED.inc(len(batch))
             events = iter(batch)
@@ -191,12 +193,16 @@ def create_app(settings: Settings, enricher: Enricher) -> faust.App:
                         result = outcome.result
                         if isinstance(result, Rejection):
                             await send_dead_letter(event, result, now)
-                            continue
-                        await by_block.send(key=result.key, value=result.value)
+                        else:
+                            await by_block.send(key=result.key, value=result.value)
+                        await stream.ack(event)
 
     @app.agent(by_block, name="dedup")
     async def dedup_agent(stream: faust.StreamT) -> None:
-        async for event in stream.events():
+        # acked by hand once everything the article brings is sent: Faust's own ack sits in a
+        # `finally` and would commit an article whose step a stop or a rebalance cut short
+        manual = stream.noack()
+        async for event in manual.events():
             started = time.perf_counter()
             data = orjson.loads(event.value)
             try:
@@ -207,6 +213,7 @@ def create_app(settings: Settings, enricher: Enricher) -> faust.App:
                 log.exception("dedup failed for %r", event.key)
                 failure = Rejection("processing_error", f"dedup: {type(exc).__name__}: {exc}"[:300])
                 await send_dead_letter(event, failure, datetime.now(UTC))
+                await manual.ack(event)
                 continue
             encoded = orjson.dumps(block)
             blocks[event.key] = encoded
@@ -225,6 +232,7 @@ def create_app(settings: Settings, enricher: Enricher) -> faust.App:
                 payload = event_payload(change)
                 await events.send(key=change["event_id"].encode(), value=orjson.dumps(payload))
                 _count_event(payload, article)
+            await manual.ack(event)
 
     @app.timer(interval=5.0)
     async def measure_lag() -> None:
