@@ -299,10 +299,9 @@ _STOPS_AND_SPACE = st.text(st.sampled_from([*".!?。！？։।॥۔።។။\n"
 @example("好。好！ 好？")
 @example("a. \n\nb")
 def test_sentence_breaks_are_the_pattern_s_matches(text: str):
-    assert _breaks(text) == [m.span() for m in _SENTENCE_BREAK.finditer(text)]
-    assert _breaks(text.encode("ascii", "ignore").decode()) == [
-        m.span() for m in _SENTENCE_BREAK.finditer(text.encode("ascii", "ignore").decode())
-    ]
+    ascii_only = text.encode("ascii", "ignore").decode()  # ASCII text takes the shorter list of stops
+    for sample in (text, ascii_only):
+        assert _breaks(sample) == [m.span() for m in _SENTENCE_BREAK.finditer(sample)]
 
 
 _LAYOUT = st.text(st.sampled_from(["a", "b", " ", "\n", "\t", "\r", "\xa0", "\u2003", "\x0b", "\u200b", "\x85", "é"]))

@@ -264,6 +264,12 @@ def _skip_below(xs: list[int], i: int, bound: int) -> int:
     return i
 
 
+def _within(xs: list[int], i: int, start: int, end: int) -> tuple[int, int]:
+    """The index range of the sorted xs whose values lie in [start, end), walking on from index i."""
+    lo = _skip_below(xs, i, start)
+    return lo, _skip_below(xs, lo, end)
+
+
 def _analyse(
     folded: str,
     cues: list[Hit],
@@ -282,21 +288,16 @@ def _analyse(
     signs = sorted([*cue_starts, *noun_starts, *verb_starts, *since_starts])
     p_hi = at = c_hi = n_hi = v_hi = s_hi = 0  # where each list's walk stands
     for start, end in sentences(folded, original):
-        p_lo = _skip_below(people_starts, p_hi, start)
-        p_hi = _skip_below(people_starts, p_lo, end)
+        p_lo, p_hi = _within(people_starts, p_hi, start, end)
         at = _skip_below(signs, at, start)
         if at == len(signs) or signs[at] >= end:
             out.append(_Sentence(start, end, set(), -1, people[p_lo:p_hi], False))
             continue
-        c_lo = _skip_below(cue_starts, c_hi, start)
-        c_hi = _skip_below(cue_starts, c_lo, end)
-        n_lo = _skip_below(noun_starts, n_hi, start)
-        n_hi = _skip_below(noun_starts, n_lo, end)
-        v_lo = _skip_below(verb_starts, v_hi, start)
-        v_hi = _skip_below(verb_starts, v_lo, end)
+        c_lo, c_hi = _within(cue_starts, c_hi, start, end)
+        n_lo, n_hi = _within(noun_starts, n_hi, start, end)
+        v_lo, v_hi = _within(verb_starts, v_hi, start, end)
         may_plan = v_lo < v_hi
-        s_lo = _skip_below(since_starts, s_hi, start)
-        s_hi = _skip_below(since_starts, s_lo, end)
+        s_lo, s_hi = _within(since_starts, s_hi, start, end)
         may_look_back = s_lo < s_hi
         s_people = people[p_lo:p_hi]
         kinds: set[str] = set()
