@@ -8,9 +8,12 @@ from pathlib import Path
 
 import orjson
 import pytest
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+from kafka.admin import NewTopic
 
 from tests.conftest import latest_by_key, read_topic, wait_until
 from workers.kafka_tools import create_topics, publish, text_file_article
+from workers.processes import isolated_settings
 
 pytestmark = pytest.mark.integration
 SEEDS = sorted((Path(__file__).resolve().parents[1] / "workers" / "demo").glob("*.txt"))
@@ -180,3 +183,62 @@ def test_dedup_state_is_recovered_from_the_changelog_after_a_restart(test_settin
         r["value"]["source"]: r["value"] for r in read_topic(moved, moved.topic_enriched, until=lambda r: len(r) >= 2)
     }
     assert enriched["other-outlet.example"]["duplicate_of"] == enriched["seed.example"]["id"]
+
+
+def test_a_new_owner_recovers_every_write_of_the_last_changelog_batch(test_settings, start_worker, tmp_path):
+    """A changelog whose last record batch holds several writes (a departing worker flushing its
+    buffer): Tansu reports the changelog's end at that batch's first record. The new owner must read
+    the whole batch, or its block forgets the last reports and the next report's event counts fewer
+    articles than were sent (what `make chaos` showed after a rebalance)."""
+    create_topics(test_settings)
+    _, report, _ = _seed_messages()
+    copies = []
+    for n in range(12):
+        doc = orjson.loads(report)
+        doc.update(url=f"https://outlet-{n}.example/erdogan-putin", source=f"outlet-{n}.example")
+        copies.append(orjson.dumps(doc))
+    worker = start_worker(test_settings)
+    publish(test_settings, copies[:-1])
+    has = lambda count: lambda r: any(e["value"]["num_articles"] == count for e in r)  # noqa: E731
+    assert has(len(copies) - 1)(read_topic(test_settings, test_settings.topic_events, until=has(len(copies) - 1)))
+    assert worker.stop() == 0, "graceful shutdown on SIGTERM"
+    writes = _records(test_settings, f"{test_settings.app_id}-dedup-blocks-changelog", len(copies) - 1)
+
+    # the same writes as the changelog of another app, all in one batch: its worker starts on an empty disk
+    other = isolated_settings("ws", tmp_path, bootstrap_servers=test_settings.bootstrap_servers, partitions=2)
+    create_topics(other)
+    _one_batch(other, f"{other.app_id}-dedup-blocks-changelog", writes)
+    start_worker(other)
+    publish(other, copies[-1:])
+    events = read_topic(other, other.topic_events, until=lambda r: len(r) >= 1)
+    counts = [e["value"]["num_articles"] for e in events]
+    assert counts == [len(copies)], f"the new owner's block kept {counts} of {len(copies)} articles"
+
+
+def _records(settings, topic: str, count: int) -> list[tuple[int, bytes, bytes]]:
+    """(partition, key, value) of a topic's first `count` records, in offset order per partition."""
+    consumer = KafkaConsumer(
+        topic, bootstrap_servers=settings.bootstrap_servers, auto_offset_reset="earliest", consumer_timeout_ms=2000
+    )
+    try:
+        out = [(m.partition, m.key, m.value) for m in consumer]
+    finally:
+        consumer.close()
+    assert len(out) == count, f"{len(out)} changelog writes, expected {count}"
+    return out
+
+
+def _one_batch(settings, topic: str, records: list[tuple[int, bytes, bytes]]) -> None:
+    """The records, written in one producer batch per partition (a long linger, one flush)."""
+    admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
+    try:
+        admin.create_topics([NewTopic(topic, settings.partitions, 1)])
+    finally:
+        admin.close()
+    producer = KafkaProducer(bootstrap_servers=settings.bootstrap_servers, linger_ms=1000, batch_size=1 << 20)
+    try:
+        for partition, key, value in records:
+            producer.send(topic, key=key, value=value, partition=partition)
+        producer.flush()
+    finally:
+        producer.close()

@@ -30,6 +30,7 @@ from workers.dedup import DecodedBlocks, assign, coverage_from_json
 from workers.dedup import live_events as live_events_in
 from workers.enrichpool import Enricher
 from workers.faust_monitor import lean_monitor
+from workers.highwaters import fetched_highwaters
 from workers.pipeline import dead_letter, event_payload, finish
 from workers.security import faust_credentials
 from workers.validate import Rejection
@@ -76,9 +77,10 @@ def faust_options(settings: Settings) -> dict[str, Any]:
         "consumer_max_fetch_size": 8 * settings.max_body_bytes + 1_048_576,
         "table_cleanup_interval": 60.0,
         # Faust refuses to recover a table whose local offset is past the changelog's end as the broker
-        # reports it (faust-streaming issue 158). Tansu's end offsets can lag records it has already served,
-        # so a standby that kept up became "inconsistent" at a rebalance and the worker never got ready.
-        # Each value we write is the whole block, so a block is whole again at its next write either way.
+        # reports it (faust-streaming issue 158). Tansu's ListOffsets end stops at the first record of a
+        # partition's last batch, so a standby that kept up looked "inconsistent" and the worker never got
+        # ready; the consumer below now takes the end from a Fetch (workers/highwaters.py). The check stays
+        # off: a broker without storage (`make run`'s) starts empty while the state directory remains.
         "recovery_consistency_check": False,
         "key_serializer": "raw",
         "value_serializer": "raw",
@@ -91,6 +93,14 @@ class _ConsumerThread(faust_kafka.AIOKafkaConsumerThread):
         # Faust passes fetch_max_wait_ms=1500 and offers no setting; the fetcher is built at start()
         consumer._fetch_max_wait_ms = self.app.fetch_max_wait_ms
         return consumer
+
+    async def _highwaters(self, partitions: list[Any]) -> Any:
+        # where table recovery stops reading a changelog: Tansu's end offsets leave out the rest of a
+        # partition's last batch (workers/highwaters.py)
+        ends = await super()._highwaters(partitions)
+        if self.consumer.in_transaction:
+            return ends
+        return await fetched_highwaters(self._ensure_consumer()._client, ends)
 
 
 class _Consumer(faust_kafka.Consumer):
