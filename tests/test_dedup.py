@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import replace
 from datetime import date, timedelta
 
 import orjson
 
-from workers.dedup import MAX_EVENTS_PER_BLOCK, Coverage, DecodedBlocks, assign, empty_block, event_id_for
+from workers.dedup import MAX_EVENTS_PER_BLOCK, Coverage, DecodedBlocks, _cluster, assign, empty_block, event_id_for
+from workers.zones import ahead_of_utc
 
 PUTIN = {"id": "Q7747", "name": "Vladimir Putin", "country": "RU", "role": "president"}
 ERDOGAN = {"id": "Q39723", "name": "Recep Tayyip Erdoğan", "country": "TR", "role": "president"}
@@ -25,6 +27,7 @@ def cov(
     content: str | None = None,
     medium: str = "phone",
     topics: tuple[str, ...] = (),
+    ahead: bool = False,
 ) -> Coverage:
     return Coverage(
         article_id=article_id,
@@ -39,6 +42,7 @@ def cov(
         confidence=confidence,
         medium=medium,
         topics=topics,
+        ahead=ahead,
     )
 
 
@@ -83,6 +87,45 @@ def test_event_ids_do_not_depend_on_arrival_order():
     assert final_events(items) == final_events(list(reversed(items)))
     # undated reports two and three days after the 15th: the 17th joins it, the 18th waits alone
     assert final_events(items)[event_id_for(BLOCK, date(2020, 7, 15))] == ["a2", "u1", "u3"]
+
+
+def _in_every_order(items: list[Coverage]) -> dict[str, list[str]]:
+    """The final events, which must not depend on the order the reports arrive in."""
+    finals = [final_events(list(order)) for order in itertools.permutations(items)]
+    assert all(f == finals[0] for f in finals), finals
+    return finals[0]
+
+
+def test_a_day_only_outlets_ahead_of_utc_give_is_the_day_before_elsewhere():
+    # a call in the Washington evening of the 13th: Tokyo and Seoul outlets date it the 14th
+    items = [
+        cov("us", "2020-07-13", source="apnews.com"),
+        cov("jp", "2020-07-14", source="nhk.or.jp", ahead=True),
+        cov("kr", "2020-07-14", source="yna.co.kr", ahead=True),
+        cov("late", "2020-07-15", "low", source="b.example"),  # undated, published two days later
+    ]
+    assert _in_every_order(items) == {event_id_for(BLOCK, date(2020, 7, 13)): ["jp", "kr", "late", "us"]}
+
+
+def test_a_day_an_outlet_behind_asia_gives_too_is_another_call():
+    # an outlet that is not ahead of UTC dates a call on the 14th as well: two calls on two days
+    # (ids in arrival order of the hardest case: a report that names the participants first renames
+    # them and so recomputes every event, which would hide a stale one)
+    items = [
+        cov("a-us", "2020-07-13", source="apnews.com"),
+        cov("b-jp", "2020-07-14", source="nhk.or.jp", ahead=True),
+        cov("c-fr", "2020-07-14", source="lemonde.fr"),
+    ]
+    assert _in_every_order(items) == {
+        event_id_for(BLOCK, date(2020, 7, 13)): ["a-us"],
+        event_id_for(BLOCK, date(2020, 7, 14)): ["b-jp", "c-fr"],
+    }
+    # nor is the day before taken when only outlets ahead of UTC give it, nor a day two days back
+    for items in (
+        [cov("jp", "2020-07-14", ahead=True), cov("cn", "2020-07-13", ahead=True)],
+        [cov("jp", "2020-07-14", ahead=True), cov("us", "2020-07-12")],
+    ):
+        assert len(_in_every_order(items)) == 2
 
 
 def test_undated_article_joins_the_firm_call_of_the_day_before():
@@ -210,3 +253,37 @@ def test_a_block_is_decoded_again_when_its_stored_value_is_not_what_was_written(
     assert half_done is block  # handed out again, not decoded
     half_done["coverage"]["broken"] = []
     assert "broken" not in decoded.get(b"k", stored)["coverage"]
+
+
+def test_outlets_are_placed_by_their_country_domain_else_their_language():
+    assert ahead_of_utc("nhk.or.jp", None) and ahead_of_utc("abc.net.au", "en")
+    assert ahead_of_utc("xinhuanet.com", "zh") and ahead_of_utc("vnexpress.net", "vi")
+    assert not ahead_of_utc("apnews.com", "en") and not ahead_of_utc("lemonde.fr", "fr")
+    # a domain of the other side outweighs the language: a Chinese service of a French broadcaster
+    assert not ahead_of_utc("rfi.fr", "zh")
+    assert not ahead_of_utc(None, None)
+
+
+def test_published_events_follow_the_coverage_whatever_the_order():
+    # random blocks: reports over four days, some undated, some from outlets ahead of UTC; in any
+    # arrival order the events last published are the grouping of the whole coverage by _cluster
+    rng = random.Random(11)
+    for _ in range(60):
+        items = [
+            cov(
+                f"r{n}",
+                f"2020-07-{rng.randint(13, 16)}",
+                rng.choice(["high", "high", "medium", "low"]),
+                ahead=rng.random() < 0.4,
+            )
+            for n in range(rng.randint(2, 8))
+        ]
+        block = empty_block()
+        for c in items:
+            assign(block, c)
+        expected: dict[str, list[str]] = {}
+        for article_id, day in sorted(_cluster(block["coverage"]).items()):
+            expected.setdefault(event_id_for(BLOCK, date.fromisoformat(day)), []).append(article_id)
+        for _ in range(5):
+            rng.shuffle(items)
+            assert final_events(items) == expected

@@ -143,6 +143,8 @@ def test_sentence_breaks():
     assert split("in 2020. the", "in 2020. The") == ["in 2020.", "the"]
     # Armenian, Devanagari and Urdu full stops
     assert len(split("ա։ բ")) == len(split("क। ख")) == len(split("ا۔ ب")) == 2
+    # an initial in an Indic script is no full stop ("S. Jaishankar" in Kannada); a point after a word is
+    assert split("ವಿದೇಶಾಂಗ ಸಚಿವ ಎಸ್. ಜೈಶಂಕರ್ ಮಾತನಾಡಿದರು. ನಂತರ") == ["ವಿದೇಶಾಂಗ ಸಚಿವ ಎಸ್. ಜೈಶಂಕರ್ ಮಾತನಾಡಿದರು.", "ನಂತರ"]
 
 
 def test_entries_with_punctuation_before_a_space_match():

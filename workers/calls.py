@@ -52,6 +52,27 @@ _STATEMENT_DATE = re.compile(
     r"\b(?:said|says|announced|reported|told \w+|statement|added|noted|tweeted|wrote|posted|confirmed|stated)"
     r"(?:\s+(?:on|late|early|in a statement))?\s*[,(]?\s*$"
 )
+# a day right after "after", "since", "before" ... dates another event ("seven days after a July 31
+# conversation", "tras la llamada del 31 de julio", "depuis le 3 mai", "nach dem Telefonat vom 5. Mai"):
+# the word, then up to three more in the same clause, then the day
+_OTHER_EVENT_WORDS = frozenset(
+    "after since following before tras desde apres depuis avant nach seit apos dopo od".split()
+)
+_OTHER_EVENT_PAIRS = frozenset({"despues de", "antes de", "depois de", "prima di", "prima del", "prima della"})
+_CLAUSE_MARKS = ".,;:!?"
+
+
+def _names_other_event(folded: str, start: int, at: int) -> bool:
+    """The words before `at` (back to the clause's start, at most four) put the day after an event word."""
+    window = folded[max(start, at - 48) : at]
+    cut = max(window.rfind(mark) for mark in _CLAUSE_MARKS)
+    words = window[cut + 1 :].split()[-4:]
+    if any(w in _OTHER_EVENT_WORDS for w in words):
+        return True
+    said = " ".join(words)
+    return any(pair in said for pair in _OTHER_EVENT_PAIRS)
+
+
 # "Trump calls Erdogan": a headline verb between two people (English; "called for/on" excluded)
 _CALL_VERB = re.compile(
     r"^\W{0,3}\b(?:calls|called|phones|phoned|rings|rang|dials|dialled|dialed)\b(?!\s+(?:for|on|off|out|up)\b)"
@@ -131,6 +152,8 @@ def _breaks(text: str) -> list[tuple[int, int]]:
 _ABBREVIATION = re.compile(
     r"(?:^|[\s(])(?:(?:\w\.)*\w|\d\d|mr|mrs|ms|dr|gen|lt|col|sen|rep|gov|st|jr|sr|no|nov|dec|jan|feb|aug|sept?|oct)\.$"
 )
+# an initial in an Indic script: a letter and its vowel sign or virama ("एस. जयशंकर", "ಎಸ್. ಜೈಶಂಕರ್")
+_INDIC_INITIAL = re.compile(r"(?:^|\s)[\u0900-\u0dff]{1,3}\.$")
 _NEXT_WORD = re.compile(r"[^\W\d_]+")
 ABBREVIATION_WINDOW = 10  # characters before a point that the abbreviation check reads
 # clause breaks after which a named person is outside the call: "spoke with Zelensky after his Putin call"
@@ -192,7 +215,13 @@ def sentences(text: str, original: str | None = None) -> list[tuple[int, int]]:
                 # five letters before the point: a word too long for any abbreviation the pattern knows
                 (
                     (first < 5 or not text[first - 5 : first].isalnum())
-                    and _ABBREVIATION.search(text, max(0, gap_start - ABBREVIATION_WINDOW), gap_start)
+                    and (
+                        _ABBREVIATION.search(text, max(0, gap_start - ABBREVIATION_WINDOW), gap_start)
+                        or (
+                            "\u0900" <= text[first - 1] <= "\u0dff"
+                            and _INDIC_INITIAL.search(text, max(0, first - 4), gap_start)
+                        )
+                    )
                     and not (text[first - 2 : first].isdigit() and not _month_follows(text, last))
                 )
                 or text[first - 2 : gap_start] == "..."
@@ -457,7 +486,12 @@ def _call_date(
                 abs(t.start - anchor),
             ),
         )
+        # a weekday that falls the day after publication is a time-zone skew only where nothing else dates
+        # the call ("said on Thursday ..., averting a hike due on Friday")
+        skewed_alone = all(t.kind == "weekday" and t.day > published for t in ranked)
         for t in ranked:
+            if t.kind == "weekday" and t.day > published and not skewed_alone:
+                continue
             # "... since May 19, while the delegations met in Istanbul on Monday": a day after a meeting
             # word in a later clause than the call word's is the meeting's
             met = not verb_final and any(
@@ -465,6 +499,8 @@ def _call_date(
             )
             if met or (not verb_final and t.start > anchor and folded.startswith("'s", t.end)):
                 continue  # "... also discussed Monday's talks in Istanbul": that day names another event
+            if not verb_final and _names_other_event(folded, s.start, t.start):
+                continue  # "... seven days after a July 31 conversation": that day is the other call's
             if t.numeric or _STATEMENT_DATE.search(folded[max(s.start, t.start - 40) : t.start]):
                 fallback = fallback or t
                 continue

@@ -36,6 +36,7 @@ MAX_EVENTS_PER_BLOCK = 32
 MAX_SIGNATURES = 8
 TITLE_KEPT = 160  # characters of each title kept in state, for the headline
 CONFIDENCE_RANK = {"low": 0, "medium": 1, "high": 2}
+AHEAD = 7  # where a coverage row keeps whether its outlet dates by a clock ahead of UTC
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,7 @@ class Coverage:
     confidence: str
     medium: str
     topics: tuple[str, ...]
+    ahead: bool = False  # the outlet dates the news by a clock ahead of UTC (workers/zones.py)
 
 
 def coverage_to_json(cov: Coverage) -> dict[str, Any]:
@@ -71,6 +73,7 @@ def coverage_to_json(cov: Coverage) -> dict[str, Any]:
         "confidence": cov.confidence,
         "medium": cov.medium,
         "topics": list(cov.topics),
+        "ahead": cov.ahead,
     }
 
 
@@ -88,6 +91,7 @@ def coverage_from_json(d: dict[str, Any]) -> Coverage:
         confidence=d["confidence"],
         medium=d["medium"],
         topics=tuple(d["topics"]),
+        ahead=bool(d.get("ahead", False)),  # absent from messages an older version put on the topic
     )
 
 
@@ -117,7 +121,8 @@ def _block_digest(block: str) -> str:
 
 
 def empty_block() -> dict[str, Any]:
-    # coverage: article id -> [day, confidence, medium, source, title, published_at, topics]
+    # coverage: article id -> [day, confidence, medium, source, title, published_at, topics, ahead]
+    #           (ahead: the outlet dates by a clock ahead of UTC; rows written before it have 7 fields)
     # seen: article id -> [day, duplicate_of, near_duplicate_of] for every article, call or not
     # events: event id -> [version, status, merged_into, touched, digest of the last published content,
     #                     its articles]
@@ -132,6 +137,7 @@ def empty_block() -> dict[str, Any]:
         "participants_key": "",
         "clock": "",
         "seq": 0,
+        "ahead": 0,  # reports from outlets ahead of UTC ever added (older blocks lack the key)
     }
 
 
@@ -172,24 +178,47 @@ def live_events(block: dict[str, Any]) -> int:
     return sum(1 for state in block["events"].values() if state[1] == "active")
 
 
-def _cluster(coverage: dict[str, list[Any]]) -> dict[str, str]:
-    """article id -> the day of its event. Firm reports keep their day; an undated one goes to the
-    latest firm day up to LOW_WINDOW_DAYS before its publication day, else stays on that day."""
-    # most reports are firm: every report gets its own day first (one comprehension), then the few
-    # undated ones are moved (this runs for every call report, over its whole block)
+def _cluster(coverage: dict[str, list[Any]], ahead: bool = True) -> dict[str, str]:
+    """article id -> the day of its event. Firm reports keep their day, except that a day only outlets
+    ahead of UTC give goes to the day before when another outlet gives that one (one call in two
+    calendars, workers/zones.py); an undated report goes to the latest firm day up to LOW_WINDOW_DAYS
+    before its publication day, else stays on that day. `ahead`: whether any report may come from an
+    outlet ahead of UTC (a block that never had one need not look)."""
+    # this runs for every call report, over its whole block: every report gets its own day first (one
+    # comprehension), then the few that move are moved
     out = {article_id: c[0] for article_id, c in coverage.items()}
+    shifted: dict[str, str] = {}
+    firm_days: set[str] | None = None
+    if ahead:
+        # days whose day before is a firm day too: which of them only outlets ahead of UTC give, while
+        # the day before has one that is not
+        firm_days = {c[0] for c in coverage.values() if c[1] != "low"}
+        pairs = {day: before for day in firm_days if (before := _day_before(day)) in firm_days}
+        if pairs and any(len(c) > AHEAD and c[AHEAD] for c in coverage.values()):
+            behind = {c[0] for c in coverage.values() if c[1] != "low" and not (len(c) > AHEAD and c[AHEAD])}
+            shifted = {day: before for day, before in pairs.items() if day not in behind and before in behind}
+            for article_id, c in coverage.items():
+                if c[0] in shifted and c[1] != "low":
+                    out[article_id] = shifted[c[0]]
     undated = [(article_id, c[0]) for article_id, c in coverage.items() if c[1] == "low"]
     if not undated:
         return out
-    firm_days = sorted({c[0] for c in coverage.values() if c[1] != "low"})
+    if firm_days is None:
+        firm_days = {c[0] for c in coverage.values() if c[1] != "low"}
+    ordered = sorted(firm_days - shifted.keys())
     placed: dict[str, str] = {}  # publication day of an undated report -> its event's day
     for article_id, day in undated:
         if day not in placed:
             earliest = (date.fromisoformat(day) - timedelta(days=LOW_WINDOW_DAYS)).isoformat()
-            at = bisect_right(firm_days, day)  # the latest firm day on or before it
-            placed[day] = firm_days[at - 1] if at and firm_days[at - 1] >= earliest else day
+            at = bisect_right(ordered, day)  # the latest firm day on or before it
+            placed[day] = ordered[at - 1] if at and ordered[at - 1] >= earliest else day
         out[article_id] = placed[day]
     return out
+
+
+@lru_cache(maxsize=4096)
+def _day_before(day: str) -> str:
+    return (date.fromisoformat(day) - timedelta(days=1)).isoformat()
 
 
 def _content(day: str, members: list[str], block: dict[str, Any], block_key: str) -> dict[str, Any]:
@@ -255,7 +284,7 @@ def _prune(
         for _, eid in old[: len(old) - MAX_EVENTS_PER_BLOCK]:
             del block["events"][eid]
     if assigned is None:
-        assigned = _cluster(block["coverage"])
+        assigned = _cluster(block["coverage"], block.get("ahead", 0) > 0)
     dropped: list[str] = []
     if assigned and min(assigned.values()) < cutoff:  # (most of the time no report is that old)
         live_days = {eid[5:15] for eid, s in block["events"].items() if s[1] == "active"}
@@ -277,7 +306,8 @@ def assign(block: dict[str, Any], cov: Coverage, horizon_days: int = 14) -> Deci
         day, duplicate_of, near = block["seen"][cov.article_id]
         event_id = None
         if cov.article_id in block["coverage"]:
-            event_id = event_id_for(cov.block, date.fromisoformat(_cluster(block["coverage"])[cov.article_id]))
+            assigned_day = _cluster(block["coverage"], block.get("ahead", 0) > 0)[cov.article_id]
+            event_id = event_id_for(cov.block, date.fromisoformat(assigned_day))
         return Decision(event_id, duplicate_of, near, redelivered=True)
     day = (cov.day or date.fromisoformat(cov.published_at[:10])).isoformat()
     clock_moved = day > block["clock"]
@@ -309,8 +339,12 @@ def assign(block: dict[str, Any], cov: Coverage, horizon_days: int = 14) -> Deci
         cov.title[:TITLE_KEPT],
         cov.published_at,
         list(cov.topics),
+        cov.ahead,
     ]
-    assigned = _cluster(coverage)
+    if cov.ahead:
+        block["ahead"] = block.get("ahead", 0) + 1
+    ahead = block.get("ahead", 0) > 0
+    assigned = _cluster(coverage, ahead)
     # an event's content is a function of its members (and the participants): only the days whose
     # members changed, or whose event is not active, need computing again. The other reports move
     # only when the set of firm days changes: a report that brings a new firm day may draw undated
@@ -320,8 +354,12 @@ def assign(block: dict[str, Any], cov: Coverage, horizon_days: int = 14) -> Deci
     if cov.confidence != "low" and not any(
         day_ == own and coverage[a][1] != "low" and a != cov.article_id for a, day_ in assigned.items()
     ):
-        before = _cluster({a: c for a, c in coverage.items() if a != cov.article_id})
+        before = _cluster({a: c for a, c in coverage.items() if a != cov.article_id}, ahead)
         moved.update(d for a, was in before.items() if assigned[a] != was for d in (assigned[a], was))
+    if ahead and cov.confidence != "low" and not cov.ahead:
+        # its day may have been one only outlets ahead of UTC gave, moved to the day before (_cluster):
+        # those reports come back, and the day before's event loses them
+        moved.add(_day_before(day))
     states = block["events"]
     ids = {d: _event_id(cov.block, d) for d in set(assigned.values())}
     stale = {d for d in ids if renamed or d in moved or (states.get(ids[d]) or [0, ""])[1] != "active"}

@@ -140,6 +140,20 @@ def _read_as_inflected(
                 break
 
 
+GIVEN_NAME_ENDING = 4  # letters of case ending a given name may carry ("robertom", "roberta")
+
+
+def _inflected_given_name(givens: tuple[str, ...], folded: str, start: int) -> bool:
+    """The word before `start` is one of the given names with at most a case ending."""
+    if not givens:
+        return False
+    words = folded[max(0, start - 24) : start].split()
+    if not words:
+        return False
+    before = words[-1]
+    return any(before.startswith(g) and len(before) - len(g) <= GIVEN_NAME_ENDING for g in givens)
+
+
 def _choose(kb: KnowledgeBase, hits: list[Hit], day: date, full_names: set[str]) -> NameRef | None:
     """One meaning for a span that several entities share."""
     by_entity: dict[str, NameRef] = {}
@@ -181,6 +195,15 @@ def link(folded: str, original: str, day: date, language: str | None) -> list[Me
     hits = kb.names.find(folded, original, inflecting_latin=language in INFLECTING_LATIN)
     refs = [cast(NameRef, h.value) for h in hits]
     full_names = {r.entity_id for r in refs if r.kind == "name"}
+    for i in range(len(refs)):  # (an index loop: mypyc compiles it, a zip it leaves to the interpreter)
+        ref = refs[i]
+        # "s Robertom Golobom": given name and surname both with a case ending, so no full-name key matched
+        if (
+            ref.kind == "surname_ambiguous"
+            and ref.entity_id not in full_names
+            and _inflected_given_name(kb.given_names.get(ref.entity_id, ()), folded, hits[i].start)
+        ):
+            full_names.add(ref.entity_id)
     mentions: list[Mention] = []
     count = len(hits)
     at = 0

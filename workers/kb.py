@@ -102,6 +102,9 @@ class KnowledgeBase:
     by_name: dict[str, str] = field(default_factory=dict)  # folded canonical name -> entity id
     # folded surname -> the people who bear it: "алиева" is Mehriban Aliyeva's and the genitive of Aliyev
     surname_owners: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # person id -> the folded words written before an ambiguous surname of theirs in their full names
+    # ("robert" of "Robert Golob"): "Robertom Golobom" is the full name with Slavic case endings
+    given_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @cached_property
     def people(self) -> frozenset[str]:
@@ -226,6 +229,9 @@ def _add_people(kb: KnowledgeBase, people: list[dict]) -> None:
         for name in [row["name"], *row.get("names", [])]:
             for form in _name_forms(name):
                 kb.names.add(form, NameRef(person.id, "name"), case="title", inflect=True)
+            words = fold(name).split()
+            if len(words) >= 2 and words[-1] in ambiguous and len(words[-2]) >= 3:
+                kb.given_names[person.id] = (*kb.given_names.get(person.id, ()), words[-2])
         for surname in row.get("surnames", []):
             key = fold(surname)
             kind = "surname_ambiguous" if key in ambiguous else "surname"

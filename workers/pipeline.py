@@ -22,6 +22,7 @@ from workers.kb import lexicon_matcher, load_kb
 from workers.matcher import SharedScan
 from workers.textnorm import fold
 from workers.validate import Article, Rejection, validate
+from workers.zones import ahead_of_utc
 
 # characters given to the language detector: on the dev set 600 give the answers 4,000 do, at a third of the cost
 LANG_SAMPLE = 1000
@@ -181,6 +182,7 @@ def enrich(article: Article, timings: dict[str, float] | None = None) -> Enriche
         confidence=call.date_confidence if call else "low",
         medium=call.medium if call else "phone",
         topics=call.topics if call else (),
+        ahead=ahead_of_utc(article.source, language),
     )
     return Enriched(payload, coverage)
 
