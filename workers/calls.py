@@ -73,6 +73,22 @@ def _names_other_event(folded: str, start: int, at: int) -> bool:
     return any(pair in said for pair in _OTHER_EVENT_PAIRS)
 
 
+def _dates_meeting(folded: str, day_end: int, meeting_at: int) -> bool:
+    """A meeting word follows the day within two words of the same phrase ("the August 8 trilateral
+    meeting", "8 Ağustos'taki görüşme"): the day is the meeting's (unless the call word comes first:
+    "maandag telefonisch gesproken")."""
+    if not 0 <= meeting_at - day_end <= 24:
+        return False
+    gap = folded[day_end:meeting_at]
+    return (
+        not any(mark in gap for mark in _CLAUSE_MARKS)
+        and not any(w in _OTHER_EVENT_WORDS or w in _GAP_WORDS for w in gap.split())
+        and len(gap.split()) <= 2
+    )
+
+
+# words that leave a day and a meeting word in different phrases ("on Monday ahead of the summit")
+_GAP_WORDS = frozenset("ahead of to for and at in on by with ahead prior than".split())
 # "Trump calls Erdogan": a headline verb between two people (English; "called for/on" excluded)
 _CALL_VERB = re.compile(
     r"^\W{0,3}\b(?:calls|called|phones|phoned|rings|rang|dials|dialled|dialed)\b(?!\s+(?:for|on|off|out|up)\b)"
@@ -501,6 +517,8 @@ def _call_date(
                 continue  # "... also discussed Monday's talks in Istanbul": that day names another event
             if not verb_final and _names_other_event(folded, s.start, t.start):
                 continue  # "... seven days after a July 31 conversation": that day is the other call's
+            if not t.end <= anchor < t.end + 24 and any(_dates_meeting(folded, t.end, m) for m in meetings):
+                continue  # "the August 8 trilateral meeting in Washington": the meeting's day
             if t.numeric or _STATEMENT_DATE.search(folded[max(s.start, t.start - 40) : t.start]):
                 fallback = fallback or t
                 continue

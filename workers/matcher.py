@@ -35,6 +35,9 @@ LATIN_NAME_SUFFIXES = frozenset(
 )
 MIN_INFLECTED_LENGTH = 4  # "Си" (Xi) + "рии" must not make "Сирии" (Syria)
 MAX_SCRIPT_ENDING = 4  # letters a Cyrillic/Greek/Arabic/Indic name may carry as a case ending or particle
+# the Dravidian languages stack a case and a particle on a name: Malayalam "മുത്തഖിയുമായി" (with
+# Muttaqi), Tamil "மோடிக்கும்" (and to Modi); their letters are counted with vowel signs and viramas
+MAX_DRAVIDIAN_ENDING = 7
 
 
 class _BoundaryTable(dict):
@@ -294,6 +297,7 @@ def _accept_end(rule: Rule, key: str, ending: str, end: int, word_end: int, infl
         and len(key) >= MIN_INFLECTED_LENGTH
         and (
             (is_inflecting_script(key[-1]) and len(ending) <= MAX_SCRIPT_ENDING)
+            or ("\u0b80" <= key[-1] <= "\u0d7f" and len(ending) <= MAX_DRAVIDIAN_ENDING)
             or (inflecting_latin and len(key) >= 4 and ending in LATIN_NAME_SUFFIXES)
         )
     ):
