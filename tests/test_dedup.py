@@ -262,6 +262,9 @@ def test_outlets_are_placed_by_their_country_domain_else_their_language():
     # a domain of the other side outweighs the language: a Chinese service of a French broadcaster
     assert not ahead_of_utc("rfi.fr", "zh")
     assert not ahead_of_utc(None, None)
+    # Asian outlets on generic domains, in English, by name (subdomains too)
+    assert ahead_of_utc("inquirer.net", "en") and ahead_of_utc("timesofindia.indiatimes.com", "en")
+    assert ahead_of_utc("www.scmp.com", "en") and not ahead_of_utc("notinquirer.net", "en")
 
 
 def test_published_events_follow_the_coverage_whatever_the_order():

@@ -23,11 +23,37 @@ BEHIND_DOMAINS = frozenset(
 )
 
 
+# well-known outlets of those countries on generic domains, many writing in English (their language
+# tells nothing, their domain's ending neither)
+AHEAD_OUTLETS = frozenset(
+    """inquirer.net philstar.com mb.com.ph gmanetwork.com rappler.com abs-cbn.com manilatimes.net
+    thehindu.com hindustantimes.com indiatimes.com ndtv.com indianexpress.com news18.com livemint.com
+    thewire.in thedailystar.net tbsnews.net dhakatribune.com dawn.com thenews.com.pk geo.tv
+    arynews.tv dailymirror.lk newsfirst.lk kathmandupost.com scmp.com straitstimes.com
+    channelnewsasia.com todayonline.com bangkokpost.com nationthailand.com jakartapost.com
+    antaranews.com tempo.co kompas.com thestar.com.my malaymail.com bernama.com koreaherald.com
+    koreatimes.co.kr koreajoongangdaily.joins.com kyodonews.net japantimes.co.jp asahi.com
+    xinhuanet.com news.cn chinadaily.com.cn globaltimes.cn cgtn.com taipeitimes.com focustaiwan.tw
+    vnexpress.net tuoitre.vn vietnamplus.vn khmertimeskh.com irrawaddy.com montsame.mn
+    smh.com.au theaustralian.com.au abc.net.au rnz.co.nz nzherald.co.nz""".split()
+)
+
+
 def ahead_of_utc(source: str | None, language: str | None) -> bool:
     """The outlet's calendar day starts five hours or more before UTC's."""
-    domain = (source or "").lower().rstrip(".").rsplit(".", 1)[-1]
+    host = (source or "").lower().rstrip(".").removeprefix("www.")
+    if host in AHEAD_OUTLETS or any(host.endswith("." + outlet) for outlet in _OUTLET_TAILS.get(host[-6:], ())):
+        return True
+    domain = host.rsplit(".", 1)[-1]
     if domain in AHEAD_DOMAINS:
         return True
     if domain in BEHIND_DOMAINS:
         return False
     return (language or "").split("-")[0].lower() in AHEAD_LANGUAGES
+
+
+# subdomains ("timesofindia.indiatimes.com", "english.kyodonews.net"): the outlets by their last six
+# characters, so a host is compared with a few of them, not all
+_OUTLET_TAILS: dict[str, tuple[str, ...]] = {}
+for _outlet in AHEAD_OUTLETS:
+    _OUTLET_TAILS[_outlet[-6:]] = (*_OUTLET_TAILS.get(_outlet[-6:], ()), _outlet)
