@@ -196,7 +196,8 @@ def _read(folded: str, published: date) -> tuple[tuple[TemporalExpr, ...], tuple
 
 # month names that are also common words: never a month on their own ("may", "march", "mar" is the
 # Spanish sea, "sept" French for seven)
-_AMBIGUOUS_MONTHS = frozenset({"may", "march", "mar", "sept", "jan", "dec", "ago"})
+# month names that are also common words or names ("marco": Portuguese "março" folded, and Marco Rubio)
+_AMBIGUOUS_MONTHS = frozenset({"may", "march", "mar", "sept", "jan", "dec", "ago", "marco"})
 # "the first call since January" announces a new call: a month after these words dates nothing old
 _SINCE_BEFORE = re.compile(r"(?:since|depuis|seit|desde|sejak|dal|dalla|dall')\s*(?:the\s+|le\s+|el\s+)?$")
 

@@ -154,6 +154,20 @@ def _inflected_given_name(givens: tuple[str, ...], folded: str, start: int) -> b
     return any(before.startswith(g) and len(before) - len(g) <= GIVEN_NAME_ENDING for g in givens)
 
 
+# the title right before a surname ("President Marcos", "el presidente Marcos", "Premier Golob")
+TITLES = frozenset(
+    "president presidente presidenta prasident prezydent prezident premier minister ministro ministre "
+    "chancellor kanzler kanzlerin pm king emir президент премьер премьер-министр канцлер".split()
+)
+
+
+def _titled(kb: KnowledgeBase, entity_id: str, folded: str, start: int, day: date) -> bool:
+    """The word before `start` is a title, and the person holds an office that day: an ambiguous
+    surname that is a common name elsewhere ("Marcos") is this person's here."""
+    words = folded[max(0, start - 24) : start].split()
+    return bool(words) and words[-1] in TITLES and kb.entities[entity_id].office_on(day) is not None
+
+
 def _choose(kb: KnowledgeBase, hits: list[Hit], day: date, full_names: set[str]) -> NameRef | None:
     """One meaning for a span that several entities share."""
     by_entity: dict[str, NameRef] = {}
@@ -201,7 +215,10 @@ def link(folded: str, original: str, day: date, language: str | None) -> list[Me
         if (
             ref.kind == "surname_ambiguous"
             and ref.entity_id not in full_names
-            and _inflected_given_name(kb.given_names.get(ref.entity_id, ()), folded, hits[i].start)
+            and (
+                _inflected_given_name(kb.given_names.get(ref.entity_id, ()), folded, hits[i].start)
+                or _titled(kb, ref.entity_id, folded, hits[i].start, day)
+            )
         ):
             full_names.add(ref.entity_id)
     mentions: list[Mention] = []
