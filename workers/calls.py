@@ -60,6 +60,8 @@ _OTHER_EVENT_WORDS = frozenset(
 )
 _OTHER_EVENT_PAIRS = frozenset({"despues de", "antes de", "depois de", "prima di", "prima del", "prima della"})
 _CLAUSE_MARKS = ".,;:!?"
+# words that leave a day and a meeting word in different phrases ("on Monday ahead of the summit")
+_GAP_WORDS = frozenset("ahead of to for and at in on by with prior than".split())
 
 
 def _names_other_event(folded: str, start: int, at: int) -> bool:
@@ -75,8 +77,8 @@ def _names_other_event(folded: str, start: int, at: int) -> bool:
 
 def _dates_meeting(folded: str, day_end: int, meeting_at: int) -> bool:
     """A meeting word follows the day within two words of the same phrase ("the August 8 trilateral
-    meeting", "8 Ağustos'taki görüşme"): the day is the meeting's (unless the call word comes first:
-    "maandag telefonisch gesproken")."""
+    meeting", "8 Ağustos'taki görüşme"): the day is the meeting's. (The caller first checks that no call
+    word stands between them: "maandag telefonisch gesproken".)"""
     if not 0 <= meeting_at - day_end <= 24:
         return False
     gap = folded[day_end:meeting_at]
@@ -87,8 +89,6 @@ def _dates_meeting(folded: str, day_end: int, meeting_at: int) -> bool:
     )
 
 
-# words that leave a day and a meeting word in different phrases ("on Monday ahead of the summit")
-_GAP_WORDS = frozenset("ahead of to for and at in on by with ahead prior than".split())
 # "Trump calls Erdogan": a headline verb between two people (English; "called for/on" excluded)
 _CALL_VERB = re.compile(
     r"^\W{0,3}\b(?:calls|called|phones|phoned|rings|rang|dials|dialled|dialed)\b(?!\s+(?:for|on|off|out|up)\b)"

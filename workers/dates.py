@@ -194,9 +194,8 @@ def _read(folded: str, published: date) -> tuple[tuple[TemporalExpr, ...], tuple
     return tuple(found), tuple(months)
 
 
-# month names that are also common words: never a month on their own ("may", "march", "mar" is the
-# Spanish sea, "sept" French for seven)
-# month names that are also common words or names ("marco": Portuguese "março" folded, and Marco Rubio)
+# month names that are also common words or names: never a month on their own ("may", "march", "mar" is
+# the Spanish sea, "sept" French for seven, "marco" the folded Portuguese "março" and Marco Rubio)
 _AMBIGUOUS_MONTHS = frozenset({"may", "march", "mar", "sept", "jan", "dec", "ago", "marco"})
 # "the first call since January" announces a new call: a month after these words dates nothing old
 _SINCE_BEFORE = re.compile(r"(?:since|depuis|seit|desde|sejak|dal|dalla|dall')\s*(?:the\s+|le\s+|el\s+)?$")

@@ -38,6 +38,12 @@ AHEAD_OUTLETS = frozenset(
     smh.com.au theaustralian.com.au abc.net.au rnz.co.nz nzherald.co.nz""".split()
 )
 
+# subdomains ("timesofindia.indiatimes.com", "english.kyodonews.net"): the outlets by their last six
+# characters, so a host is compared with a few of them, not all
+_OUTLET_TAILS: dict[str, tuple[str, ...]] = {}
+for _outlet in AHEAD_OUTLETS:
+    _OUTLET_TAILS[_outlet[-6:]] = (*_OUTLET_TAILS.get(_outlet[-6:], ()), _outlet)
+
 
 def ahead_of_utc(source: str | None, language: str | None) -> bool:
     """The outlet's calendar day starts five hours or more before UTC's."""
@@ -50,10 +56,3 @@ def ahead_of_utc(source: str | None, language: str | None) -> bool:
     if domain in BEHIND_DOMAINS:
         return False
     return (language or "").split("-")[0].lower() in AHEAD_LANGUAGES
-
-
-# subdomains ("timesofindia.indiatimes.com", "english.kyodonews.net"): the outlets by their last six
-# characters, so a host is compared with a few of them, not all
-_OUTLET_TAILS: dict[str, tuple[str, ...]] = {}
-for _outlet in AHEAD_OUTLETS:
-    _OUTLET_TAILS[_outlet[-6:]] = (*_OUTLET_TAILS.get(_outlet[-6:], ()), _outlet)
