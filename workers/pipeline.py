@@ -182,7 +182,7 @@ def enrich(article: Article, timings: dict[str, float] | None = None) -> Enriche
         confidence=call.date_confidence if call else "low",
         medium=call.medium if call else "phone",
         topics=call.topics if call else (),
-        ahead=ahead_of_utc(article.source, language),
+        ahead=ahead_of_utc(article.source, language) if call is not None else False,
     )
     return Enriched(payload, coverage)
 
