@@ -194,8 +194,8 @@ def _cluster(coverage: dict[str, list[Any]], ahead: bool = True) -> dict[str, st
         # the day before has one that is not
         firm_days = {c[0] for c in coverage.values() if c[1] != "low"}
         pairs = {day: before for day in firm_days if (before := _day_before(day)) in firm_days}
-        if pairs and any(len(c) > AHEAD and c[AHEAD] for c in coverage.values()):
-            behind = {c[0] for c in coverage.values() if c[1] != "low" and not (len(c) > AHEAD and c[AHEAD])}
+        if pairs and any(_row_ahead(c) for c in coverage.values()):
+            behind = {c[0] for c in coverage.values() if c[1] != "low" and not _row_ahead(c)}
             shifted = {day: before for day, before in pairs.items() if day not in behind and before in behind}
             for article_id, c in coverage.items():
                 if c[0] in shifted and c[1] != "low":
@@ -214,6 +214,16 @@ def _cluster(coverage: dict[str, list[Any]], ahead: bool = True) -> dict[str, st
             placed[day] = ordered[at - 1] if at and ordered[at - 1] >= earliest else day
         out[article_id] = placed[day]
     return out
+
+
+def _row_ahead(row: list[Any]) -> bool:
+    """A coverage row from an outlet ahead of UTC (rows written before the flag have none)."""
+    return len(row) > AHEAD and bool(row[AHEAD])
+
+
+def _any_ahead(block: dict[str, Any]) -> bool:
+    """Whether the block ever took a report from an outlet ahead of UTC (older blocks lack the count)."""
+    return block.get("ahead", 0) > 0
 
 
 @lru_cache(maxsize=4096)
@@ -284,7 +294,7 @@ def _prune(
         for _, eid in old[: len(old) - MAX_EVENTS_PER_BLOCK]:
             del block["events"][eid]
     if assigned is None:
-        assigned = _cluster(block["coverage"], block.get("ahead", 0) > 0)
+        assigned = _cluster(block["coverage"], _any_ahead(block))
     dropped: list[str] = []
     if assigned and min(assigned.values()) < cutoff:  # (most of the time no report is that old)
         live_days = {eid[5:15] for eid, s in block["events"].items() if s[1] == "active"}
@@ -306,7 +316,7 @@ def assign(block: dict[str, Any], cov: Coverage, horizon_days: int = 14) -> Deci
         day, duplicate_of, near = block["seen"][cov.article_id]
         event_id = None
         if cov.article_id in block["coverage"]:
-            assigned_day = _cluster(block["coverage"], block.get("ahead", 0) > 0)[cov.article_id]
+            assigned_day = _cluster(block["coverage"], _any_ahead(block))[cov.article_id]
             event_id = event_id_for(cov.block, date.fromisoformat(assigned_day))
         return Decision(event_id, duplicate_of, near, redelivered=True)
     day = (cov.day or date.fromisoformat(cov.published_at[:10])).isoformat()
@@ -343,7 +353,7 @@ def assign(block: dict[str, Any], cov: Coverage, horizon_days: int = 14) -> Deci
     ]
     if cov.ahead:
         block["ahead"] = block.get("ahead", 0) + 1
-    ahead = block.get("ahead", 0) > 0
+    ahead = _any_ahead(block)
     assigned = _cluster(coverage, ahead)
     # an event's content is a function of its members (and the participants): only the days whose
     # members changed, or whose event is not active, need computing again. The other reports move

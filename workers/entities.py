@@ -141,19 +141,6 @@ def _read_as_inflected(
 
 
 GIVEN_NAME_ENDING = 4  # letters of case ending a given name may carry ("robertom", "roberta")
-
-
-def _inflected_given_name(givens: tuple[str, ...], folded: str, start: int) -> bool:
-    """The word before `start` is one of the given names with at most a case ending."""
-    if not givens:
-        return False
-    words = folded[max(0, start - 24) : start].split()
-    if not words:
-        return False
-    before = words[-1]
-    return any(before.startswith(g) and len(before) - len(g) <= GIVEN_NAME_ENDING for g in givens)
-
-
 # the title right before a surname ("President Marcos", "el presidente Marcos", "Premier Golob")
 TITLES = frozenset(
     "president presidente presidenta prasident prezydent prezident premier minister ministro ministre "
@@ -161,11 +148,19 @@ TITLES = frozenset(
 )
 
 
-def _titled(kb: KnowledgeBase, entity_id: str, folded: str, start: int, day: date) -> bool:
-    """The word before `start` is a title, and the person holds an office that day: an ambiguous
-    surname that is a common name elsewhere ("Marcos") is this person's here."""
+def _named_in_full(kb: KnowledgeBase, entity_id: str, folded: str, start: int, day: date) -> bool:
+    """The word before an ambiguous surname at `start` makes it its owner's: one of the owner's given
+    names with at most a case ending ("s Robertom Golobom", where no full-name key matched), or a
+    title while the owner holds an office that day ("President Marcos", a common name elsewhere)."""
     words = folded[max(0, start - 24) : start].split()
-    return bool(words) and words[-1] in TITLES and kb.entities[entity_id].office_on(day) is not None
+    if not words:
+        return False
+    before = words[-1]
+    if any(
+        before.startswith(g) and len(before) - len(g) <= GIVEN_NAME_ENDING for g in kb.given_names.get(entity_id, ())
+    ):
+        return True
+    return before in TITLES and kb.entities[entity_id].office_on(day) is not None
 
 
 def _choose(kb: KnowledgeBase, hits: list[Hit], day: date, full_names: set[str]) -> NameRef | None:
@@ -211,14 +206,10 @@ def link(folded: str, original: str, day: date, language: str | None) -> list[Me
     full_names = {r.entity_id for r in refs if r.kind == "name"}
     for i in range(len(refs)):  # (an index loop: mypyc compiles it, a zip it leaves to the interpreter)
         ref = refs[i]
-        # "s Robertom Golobom": given name and surname both with a case ending, so no full-name key matched
         if (
             ref.kind == "surname_ambiguous"
             and ref.entity_id not in full_names
-            and (
-                _inflected_given_name(kb.given_names.get(ref.entity_id, ()), folded, hits[i].start)
-                or _titled(kb, ref.entity_id, folded, hits[i].start, day)
-            )
+            and _named_in_full(kb, ref.entity_id, folded, hits[i].start, day)
         ):
             full_names.add(ref.entity_id)
     mentions: list[Mention] = []

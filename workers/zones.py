@@ -38,19 +38,14 @@ AHEAD_OUTLETS = frozenset(
     smh.com.au theaustralian.com.au abc.net.au rnz.co.nz nzherald.co.nz""".split()
 )
 
-# subdomains ("timesofindia.indiatimes.com", "english.kyodonews.net"): the outlets by their last six
-# characters, so a host is compared with a few of them, not all
-_OUTLET_TAILS: dict[str, tuple[str, ...]] = {}
-for _outlet in AHEAD_OUTLETS:
-    _OUTLET_TAILS[_outlet[-6:]] = (*_OUTLET_TAILS.get(_outlet[-6:], ()), _outlet)
-
 
 def ahead_of_utc(source: str | None, language: str | None) -> bool:
     """The outlet's calendar day starts five hours or more before UTC's."""
-    host = (source or "").lower().rstrip(".").removeprefix("www.")
-    if host in AHEAD_OUTLETS or any(host.endswith("." + outlet) for outlet in _OUTLET_TAILS.get(host[-6:], ())):
+    labels = (source or "").lower().rstrip(".").split(".")
+    # the host or a parent domain of it ("timesofindia.indiatimes.com", "english.kyodonews.net")
+    if any(".".join(labels[i:]) in AHEAD_OUTLETS for i in range(len(labels) - 1)):
         return True
-    domain = host.rsplit(".", 1)[-1]
+    domain = labels[-1]
     if domain in AHEAD_DOMAINS:
         return True
     if domain in BEHIND_DOMAINS:
