@@ -10,7 +10,6 @@ from datetime import date, timedelta
 import orjson
 
 from workers.dedup import MAX_EVENTS_PER_BLOCK, Coverage, DecodedBlocks, _cluster, assign, empty_block, event_id_for
-from workers.zones import ahead_of_utc
 
 PUTIN = {"id": "Q7747", "name": "Vladimir Putin", "country": "RU", "role": "president"}
 ERDOGAN = {"id": "Q39723", "name": "Recep Tayyip Erdoğan", "country": "TR", "role": "president"}
@@ -253,18 +252,6 @@ def test_a_block_is_decoded_again_when_its_stored_value_is_not_what_was_written(
     assert half_done is block  # handed out again, not decoded
     half_done["coverage"]["broken"] = []
     assert "broken" not in decoded.get(b"k", stored)["coverage"]
-
-
-def test_outlets_are_placed_by_their_country_domain_else_their_language():
-    assert ahead_of_utc("nhk.or.jp", None) and ahead_of_utc("abc.net.au", "en")
-    assert ahead_of_utc("xinhuanet.com", "zh") and ahead_of_utc("vnexpress.net", "vi")
-    assert not ahead_of_utc("apnews.com", "en") and not ahead_of_utc("lemonde.fr", "fr")
-    # a domain of the other side outweighs the language: a Chinese service of a French broadcaster
-    assert not ahead_of_utc("rfi.fr", "zh")
-    assert not ahead_of_utc(None, None)
-    # Asian outlets on generic domains, in English, by name (subdomains too)
-    assert ahead_of_utc("inquirer.net", "en") and ahead_of_utc("timesofindia.indiatimes.com", "en")
-    assert ahead_of_utc("www.scmp.com", "en") and not ahead_of_utc("notinquirer.net", "en")
 
 
 def test_published_events_follow_the_coverage_whatever_the_order():

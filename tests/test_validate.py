@@ -86,6 +86,15 @@ def test_date_only_and_naive_times():
     assert ok({"body": "b", "published_at": "2024-05-30T10:00"}).published_at.tzinfo is not None
 
 
+def test_which_times_are_given_in_utc():
+    # only those are moved to the outlet's own calendar day (workers/zones.py)
+    for stamp in ("2024-05-30T10:00:00Z", "2024-05-30T10:00:00z", "2024-05-30T10:00:00+00:00"):
+        assert ok({"body": "b", "published_at": stamp}).published_in_utc, stamp
+    for stamp in ("2024-05-30T10:00:00+05:30", "2024-05-30T10:00:00", "2024-05-30"):
+        assert not ok({"body": "b", "published_at": stamp}).published_in_utc, stamp
+    assert ok({"body": "b"}).published_in_utc  # the ingest time
+
+
 def test_html_body_is_reduced_to_text():
     a = ok({"body": "<html><body><p>Erdo&#287;an spoke</p><script>x=1</script></body></html>"})
     assert a.body == "Erdoğan spoke"

@@ -22,7 +22,7 @@ from workers.kb import lexicon_matcher, load_kb
 from workers.matcher import SharedScan
 from workers.textnorm import fold
 from workers.validate import Article, Rejection, validate
-from workers.zones import ahead_of_utc
+from workers.zones import ahead_of_utc, local_day
 
 # characters given to the language detector: on the dev set 600 give the answers 4,000 do, at a third of the cost
 LANG_SAMPLE = 1000
@@ -102,7 +102,10 @@ def enrich(article: Article, timings: dict[str, float] | None = None) -> Enriche
     # folding maps each character to one, so the folded title + body is the folded title + folded body
     folded = f"{fold(article.title)}\n{article.folded_body}" if article.title else article.folded_body
     language = article.language or detect_language(text)
+    # the outlet's own calendar day: "yesterday" and "on Tuesday" are read by it, and who held an office
     day = article.published_at.date()
+    if article.published_in_utc:
+        day = local_day(article.published_at, article.source, language)
     mentions = entities.link(folded, text, day, language)
     t1 = perf_counter()
     topic_tags = topics.tag(folded, mentions)
@@ -168,7 +171,8 @@ def enrich(article: Article, timings: dict[str, float] | None = None) -> Enriche
         block = "call:" + "+".join(p.id for p in call.participants)
     else:
         # undated non-call articles only need to meet their exact copies of the same day
-        block = f"article:{day.isoformat()}:{article.content_hash[:2]}"
+        # (by the feed's day, not the outlet's: copies from outlets in other time zones meet)
+        block = f"article:{article.published_at.date().isoformat()}:{article.content_hash[:2]}"
     coverage = Coverage(
         article_id=article.id,
         source=article.source,
@@ -182,7 +186,7 @@ def enrich(article: Article, timings: dict[str, float] | None = None) -> Enriche
         confidence=call.date_confidence if call else "low",
         medium=call.medium if call else "phone",
         topics=call.topics if call else (),
-        ahead=ahead_of_utc(article.source, language) if call is not None else False,
+        ahead=ahead_of_utc(article.source, language, article.published_at) if call is not None else False,
     )
     return Enriched(payload, coverage)
 

@@ -51,6 +51,10 @@ class Article:
     published_at: datetime  # timezone-aware; the ingest time when the feed gave none
     published_given: bool  # False: published_at is the ingest time, dates resolved from it are weaker
     published_has_time: bool  # False: the feed gave only a day
+    # the time is UTC's (given with "Z" or "+00:00", or the ingest time): the outlet's own calendar day is
+    # found from its time zone (workers/zones.py). A time with another offset is the outlet's clock, and
+    # one without an offset is taken as its wall clock (feeds scraped from pages write them so)
+    published_in_utc: bool
     ingested_at: datetime
     content_hash: str
     folded_body: str  # fold(body), computed once: the content hash and every matcher read it
@@ -116,8 +120,9 @@ def clean_body(body: str) -> str:
     return "\n".join(line for line in (" ".join(raw.split()) for raw in body.split("\n")) if line)
 
 
-def parse_published(value: str, now: datetime) -> tuple[datetime, bool] | Rejection:
-    """RFC 3339 date-time or a bare date; naive times are taken as UTC."""
+def parse_published(value: str, now: datetime) -> tuple[datetime, bool, bool] | Rejection:
+    """RFC 3339 date-time or a bare date, whether it has a time, and whether it was given in UTC; naive
+    times are taken as UTC."""
     text = value.strip()
     if not _RFC3339.match(text):
         return Rejection("invalid_date", f"published_at {value[:64]!r} is not an RFC 3339 date-time or date")
@@ -131,13 +136,14 @@ def parse_published(value: str, now: datetime) -> tuple[datetime, bool] | Reject
             has_time = True
     except ValueError:
         return Rejection("invalid_date", f"published_at {value[:64]!r} is not an RFC 3339 date-time or date")
+    in_utc = parsed.tzinfo is not None and parsed.utcoffset() == timedelta(0)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     if parsed < EARLIEST:
         return Rejection("invalid_date", f"published_at {value[:64]!r} is before 1900")
     if parsed > now + FUTURE_SLACK:
         return Rejection("date_in_future", f"published_at {value[:64]!r} is after the ingest time {now:%Y-%m-%d}")
-    return parsed, has_time
+    return parsed, has_time, in_utc and has_time
 
 
 @cache
@@ -200,10 +206,10 @@ def validate(value: bytes | None, now: datetime, max_body_bytes: int = 1_048_576
         parsed = parse_published(published_raw, now)
         if isinstance(parsed, Rejection):
             return parsed
-        published_at, has_time = parsed
+        published_at, has_time, in_utc = parsed
         given = True
     else:
-        published_at, has_time, given = now, True, False
+        published_at, has_time, given, in_utc = now, True, False, True
 
     url = (doc.get("url") or "").strip() or None
     source = (doc.get("source") or "").strip() or None
@@ -226,6 +232,7 @@ def validate(value: bytes | None, now: datetime, max_body_bytes: int = 1_048_576
         published_at=published_at,
         published_given=given,
         published_has_time=has_time,
+        published_in_utc=in_utc,
         ingested_at=now,
         content_hash=body_hash,
         folded_body=folded_body,
