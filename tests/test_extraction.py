@@ -102,6 +102,14 @@ def test_typo_in_a_role_phrase_still_links_the_named_person():
     assert sorted(p["name"] for p in call["participants"]) == ["Angela Merkel", "Vladimir Putin"]
 
 
+def test_a_name_between_a_title_and_a_country_parts_them():
+    # "president*" takes in "presidentkansliet" (the presidential office); Sweden has no president, and
+    # the office is Erdoğan's anyway: no Swedish prime minister is read into the sentence
+    body = "Enligt turkiska presidentkansliet sade Erdoğan att Sverige måste agera mot PKK."
+    people = [e["name"] for e in enrich(article({"body": body, "published_at": "2023-05-29"})).payload["entities"]]
+    assert "Recep Tayyip Erdoğan" in people and "Ulf Kristersson" not in people
+
+
 def test_warm_up_builds_the_shared_automaton_before_any_message():
     from workers import pipeline
 

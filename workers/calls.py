@@ -33,7 +33,7 @@ _PLANNED_VERB = re.compile(
     r"(?!\s+(?:for|on|upon)\b)"
 )
 # "called Putin his great friend": naming, not phoning
-_NAMING = re.compile(r"\s*(?:his|her|their|its|a|an|the|as|one|\"|')\s")
+_NAMING = re.compile(r"\s*(?:his|her|their|its|a|an|the|as|one|\"|'|«)\s")
 # "their first contact since last summer, when Blinken called Lavrov": an older call
 _PAST_CLAUSE = re.compile(r"\bsince\b[^.;]{0,40}\bwhen\b")
 # "call"/"calls" as a noun; "call for", "call on" and "called" are something else
@@ -89,14 +89,19 @@ def _dates_meeting(folded: str, day_end: int, meeting_at: int) -> bool:
     )
 
 
-# "Trump calls Erdogan": a headline verb between two people (English; "called for/on" excluded)
+# "Trump calls Erdogan": a headline verb between two people ("called for/on" excluded)
 _CALL_VERB = re.compile(
-    r"^\W{0,3}\b(?:calls|called|phones|phoned|rings|rang|dials|dialled|dialed)\b(?!\s+(?:for|on|off|out|up)\b)"
+    r"^\W{0,3}\b(?:calls|called|phones|phoned|rings|rang|dials|dialled|dialed"
+    # the headline verbs of Italian, Spanish, Portuguese and French ("Putin chiama Macron", "Lula liga para
+    # Biden"); "appelle Poutine à cesser" urges, and _NAMING turns it away at the "à"
+    r"|chiama|ha chiamato|telefona a|ha telefonato a|llama a|llamo a|telefonea a|telefoneo a|liga para"
+    r"|ligou para|telefona para|telefonou para|telefonou a|appelle|a appele|telephone a|a telephone a)"
+    r"\b(?!\s+(?:for|on|off|out|up)\b)"
 )
 # the words every _CALL_VERB and _PLANNED_VERB match starts its verb with, found in the article's one
 # scan (a regex for them tries every character of the text)
 CALL_VERBS = Matcher()
-for _stem in ("call*", "phon*", "ring*", "rang*", "dial*"):
+for _stem in ("call*", "phon*", "ring*", "rang*", "dial*", "chiam*", "llam*", "lig*", "telefon*", "appel*"):
     CALL_VERBS.add(_stem, "verb")
 CALL_VERBS.build()
 ATTRIBUTIONS = {

@@ -277,11 +277,20 @@ def _resolve_roles(kb: KnowledgeBase, folded: str, text: str, mentions: list[Men
                 country_starts, role.end + ROLE_GAP + 1
             )
         ]
+        # (a name between them has the title or the country: "presidentkansliet sade Erdoğan att Sverige")
         near = [
             c
             for c in window
-            if (0 <= role.start - c.end <= ROLE_GAP and _joins(folded[c.end : role.start]))
-            or (0 <= c.start - role.end <= ROLE_GAP and _joins(folded[role.end : c.start]))
+            if (
+                0 <= role.start - c.end <= ROLE_GAP
+                and _joins(folded[c.end : role.start])
+                and not _named_between(named_at, c.end, role.start)
+            )
+            or (
+                0 <= c.start - role.end <= ROLE_GAP
+                and _joins(folded[role.end : c.start])
+                and not _named_between(named_at, role.end, c.start)
+            )
         ]
         if not near:
             continue
@@ -354,6 +363,11 @@ def _not_the_holder(folded: str, start: int, end: int, country: Mention) -> bool
     return any(_UNDER_BEFORE.search(folded, max(0, at - UNDER_SPAN), at) for at in befores) or any(
         _UNDER_AFTER.match(folded, at) for at in afters
     )
+
+
+def _named_between(named_at: list[int], start: int, end: int) -> bool:
+    """A named person's mention starts between the two offsets (`named_at` sorted)."""
+    return bisect_left(named_at, start) < bisect_left(named_at, end)
 
 
 def _joins(gap: str) -> bool:
