@@ -110,6 +110,13 @@ def test_a_name_between_a_title_and_a_country_parts_them():
     assert "Recep Tayyip Erdoğan" in people and "Ulf Kristersson" not in people
 
 
+def test_amharic_homophones_fold_together():
+    # ሐ/ሀ, ሠ/ሰ, ዐ/አ, ፀ/ጸ are written either way; each order of a series folds to the same order
+    assert fold("ዐቢይ አሕመድ") == fold("አቢይ አህመድ")
+    assert fold("ጸሐፊ") == fold("ፀሀፊ") and fold("ሠላም") == fold("ሰላም")
+    assert fold("ተ") != fold("ቴ")  # another vowel, not a homophone
+
+
 def test_warm_up_builds_the_shared_automaton_before_any_message():
     from workers import pipeline
 

@@ -22,6 +22,7 @@ CUE_KEYS = ("call", "video", "meeting", "talk")
 NOTE_KEYS = ("planned", "about_the_call", "past_reference")
 MULTIPARTY_KEYS = ("multiparty",)  # "trilateral", "three-way", "entretien à trois"
 ADJACENT_DAY = 2  # characters between a day and the call word right after it (", ")
+ANCHOR_REACH = 12  # words back from a day to the call word in which "after", "since" ... make it another event's
 REPORTING_WINDOW_DAYS = 7  # a call is reported within a week; older dates in the text are other events
 _WINDOW = timedelta(days=REPORTING_WINDOW_DAYS)  # built once: timedelta(days=...) costs a microsecond
 _ONE_DAY = timedelta(days=1)
@@ -59,16 +60,17 @@ _OTHER_EVENT_WORDS = frozenset(
     "after since following before tras desde apres depuis avant nach seit apos dopo od".split()
 )
 _OTHER_EVENT_PAIRS = frozenset({"despues de", "antes de", "depois de", "prima di", "prima del", "prima della"})
-_CLAUSE_MARKS = ".,;:!?"
+_CLAUSE_MARKS = ",;:!?"  # (a point inside a sentence ends no clause: "U.S.", "15.")
 # words that leave a day and a meeting word in different phrases ("on Monday ahead of the summit")
 _GAP_WORDS = frozenset("ahead of to for and at in on by with prior than".split())
 
 
-def _names_other_event(folded: str, start: int, at: int) -> bool:
-    """The words before `at` (back to the clause's start, at most four) put the day after an event word."""
-    window = folded[max(start, at - 48) : at]
+def _names_other_event(folded: str, start: int, at: int, reach: int = 4) -> bool:
+    """The words before `at` (back to the clause's start or `start`, at most `reach`) put the day after an
+    event word."""
+    window = folded[max(start, at - 12 * reach) : at]
     cut = max(window.rfind(mark) for mark in _CLAUSE_MARKS)
-    words = window[cut + 1 :].split()[-4:]
+    words = window[cut + 1 :].split()[-reach:]
     if any(w in _OTHER_EVENT_WORDS for w in words):
         return True
     said = " ".join(words)
@@ -520,7 +522,12 @@ def _call_date(
             )
             if met or (not verb_final and t.start > anchor and folded.startswith("'s", t.end)):
                 continue  # "... also discussed Monday's talks in Istanbul": that day names another event
-            if not verb_final and _names_other_event(folded, s.start, t.start):
+            if not verb_final and (
+                _names_other_event(folded, s.start, t.start)
+                # "The call came two days after Trump's tariffs took effect on Tuesday": between the call
+                # word and the day, in one clause
+                or (anchor < t.start and _names_other_event(folded, anchor, t.start, ANCHOR_REACH))
+            ):
                 continue  # "... seven days after a July 31 conversation": that day is the other call's
             if not t.end <= anchor < t.end + 24 and any(_dates_meeting(folded, t.end, m) for m in meetings):
                 continue  # "the August 8 trilateral meeting in Washington": the meeting's day

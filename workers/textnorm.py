@@ -25,6 +25,9 @@ _OPTIONAL_MARK_RANGES = (
 )  # fmt: skip
 OPTIONAL_MARKS = "".join(chr(c) for first, last in _OPTIONAL_MARK_RANGES for c in range(first, last + 1))
 
+# the first code point of each Ethiopic homophone series, and of the series it folds to
+_HOMOPHONES = ((0x1210, 0x1200), (0x1280, 0x1200), (0x1220, 0x1230), (0x12D0, 0x12A0), (0x1340, 0x1338))
+
 # Punctuation variants that news text mixes freely; folded to their ASCII forms.
 _PUNCT = {
     "\u2018": "'",
@@ -67,6 +70,9 @@ _PUNCT = {
     "\u0622": "\u0627",  # hamza-carrying alefs
     "\t": " ",
     "\r": " ",  # newlines stay: they end sentences
+    # Amharic writes the Ge'ez homophones either way (ሐ/ኀ/ሀ h, ሠ/ሰ s, ዐ/አ a, ፀ/ጸ ts: "ዐቢይ" and "አቢይ"):
+    # each series folds to the one in common use, order by order (a series is seven code points)
+    **{chr(first + order): chr(common + order) for first, common in _HOMOPHONES for order in range(7)},
 }
 
 
