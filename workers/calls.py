@@ -60,6 +60,32 @@ _OTHER_EVENT_WORDS = frozenset(
     "after since following before tras desde apres depuis avant nach seit apos dopo od".split()
 )
 _OTHER_EVENT_PAIRS = frozenset({"despues de", "antes de", "depois de", "prima di", "prima del", "prima della"})
+# the past perfect, in which news in these languages tells what happened before the story it reports:
+# Turkish -mıştı/-mişti/-muştu/-müştü (folded) after the call word, with no simple past between ("telefonda
+# görüştü, pazartesi ise bir araya gelmişti" reports the call); Arabic "(و)كان ... قد" right before the
+# call's verb
+_PLUPERFECT_AFTER = {"tr": re.compile(r"\w(?:mis|mus)(?:ti|tu)(?:r|k|m|n|niz|nuz|ler|lar)?\b")}
+_SIMPLE_PAST_TR = re.compile(r"\w[dt][iu](?:ler|lar)?\b")  # third person: "görüştü", "konuştular"
+_PLUPERFECT_BEFORE = {"ar": re.compile(r"(?<!\w)و?كان(?:ت|ا|وا)?\s+(?:\S+\s+){0,4}?قد\s")}
+
+
+def _told_as_background(folded: str, language: str | None, call_at: int, start: int, end: int) -> bool:
+    """The sentence tells its call in the past perfect (see _PLUPERFECT_AFTER)."""
+    after = _PLUPERFECT_AFTER.get(language or "")
+    if after is not None:
+        perfect = after.search(folded, call_at, end)
+        if perfect is None:
+            return False
+        return _SIMPLE_PAST_TR.search(folded, call_at, perfect.start()) is None
+    before = _PLUPERFECT_BEFORE.get(language or "")
+    if before is not None:
+        return any(
+            m.end() <= call_at and not any(mark in folded[m.end() : call_at] for mark in "،,;")
+            for m in before.finditer(folded, start, call_at + 1)
+        )
+    return False
+
+
 _CLAUSE_MARKS = ",;:!?"  # (a point inside a sentence ends no clause: "U.S.", "15.")
 # words that leave a day and a meeting word in different phrases ("on Monday ahead of the summit")
 _GAP_WORDS = frozenset("ahead of to for and at in on by with prior than".split())
@@ -329,6 +355,7 @@ def _analyse(
     noun_starts: list[int],
     verb_starts: list[int],
     original: str | None = None,
+    language: str | None = None,
 ) -> list[_Sentence]:
     out = []
     cue_starts = [c.start for c in cues]  # hits come sorted by start: each sentence takes its own
@@ -408,6 +435,8 @@ def _analyse(
             # call is named in a clause of its own, after this one is reported ("in his call with
             # Putin last month" names one call, an old one)
             kinds.discard("past_reference")
+        if call_at >= 0 and (strong_at or nouns) and _told_as_background(folded, language, call_at, start, end):
+            kinds.add("past_reference")  # "... telefon görüşmesinde mutabık kalmıştı": told as background
         out.append(_Sentence(start, end, kinds, call_at, s_people, bool(nouns), min(plans, default=-1)))
     return out
 
@@ -676,7 +705,7 @@ def extract(
         and not (len(people) >= 2 and verb_starts)
     ):
         return None  # no word of a call anywhere: most news, and cheap to tell
-    every = _analyse(folded, cues, people, noun_starts, verb_starts, original)
+    every = _analyse(folded, cues, people, noun_starts, verb_starts, original, language)
     analysed = [s for s in every if s.reporting]
     cued = [s for s in analysed if s.call_at >= 0 and (s.strong or "meeting" not in s.cues)]
     # the article must say "phone"/"video"/"call" somewhere outside plans and background, or its

@@ -33,7 +33,8 @@ _COORDINATED = re.compile(
 )
 _SEPARATOR = re.compile(r"[,;:.!?()\[\]\"\n、。，；：！？]|\band\b|\bwith\b|\bwho\b")
 # English derivations that a prefix role pattern of another language would take in: "presidential"
-_DERIVED = re.compile(r"(?:ial|ials|ship|ships|cy|cies)$")
+# (and Turkish nouns of office: "başkanlığında", under the presidency of; "liderliğinde")
+_DERIVED = re.compile(r"(?:ial|ials|ship|ships|cy|cies)$|(?:an|er)li[kg]")
 # a role that names someone else than its holder: "Russian Deputy Foreign Minister", "the former US
 # president", "the US president-elect", "the US president's envoy", "Cumhurbaşkanı Yardımcısı", "副总理"
 # (folded text). The word comes right before the role (or before the country that goes with it) or, in
@@ -44,7 +45,9 @@ _UNDER_BEFORE = re.compile(
     r"|معاون|סגן|उप|पूर्व|представител\w*|представник\w*|посланник\w*|посланц\w*|спецпосланник\w*|спецпосланц\w*|советник\w*"
     r"|радник\w*|помощник\w*|помічник\w*|избранн\w*|новоизбранн\w*|designiert\w*|secilmis|yeni secilen"
     # the office's election, not its holder: "pemilihan presiden Amerika Serikat", "выборы президента США"
-    r"|pemilihan|выбор\w*|вибор\w*)[\s-]*"
+    r"|pemilihan|выбор\w*|вибор\w*"
+    # "a foreign policy aide to the Russian president", "spokesman for the US president"
+    r"|(?:aides?|advis[eo]rs?|envoys?|spokes\w*|representatives?) (?:to|of|for)(?: the)?)[\s-]*"
     r"|副|前|부|次期|候任|当选|(?<![가-힣])전\s)$"
 )
 _UNDER_AFTER = re.compile(
