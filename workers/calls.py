@@ -746,8 +746,9 @@ def extract(
     # "... a video call of the Ukrainian president. On the line: Emmanuel Macron."
     near = [*analysed[idx + 1 : idx + 3], *analysed[max(0, idx - 1) : idx]]
     in_others = {id(s) for s in others}
-    # (not one about a meeting: "he will visit Ankara to meet Erdogan" names no one on the line)
-    neighbours = [s for s in near if s.people and id(s) not in in_others and "meeting" not in s.cues]
+    # (not one about a meeting or a plan: "he will visit Ankara to meet Erdogan", "I want to talk with Fiala
+    # soon" name no one on the line)
+    neighbours = [s for s in near if s.people and id(s) not in in_others and not s.cues & {"meeting", "planned"}]
     participants = _participants(primary, [*others, *neighbours], others, folded, published)
     if len(participants) < 2:
         return None
