@@ -67,6 +67,13 @@ _OTHER_EVENT_PAIRS = frozenset({"despues de", "antes de", "depois de", "prima di
 _PLUPERFECT_AFTER = {"tr": re.compile(r"\w(?:mis|mus)(?:ti|tu)(?:r|k|m|n|niz|nuz|ler|lar)?\b")}
 _SIMPLE_PAST_TR = re.compile(r"\w[dt][iu](?:ler|lar)?\b")  # third person: "görüştü", "konuştular"
 _PLUPERFECT_BEFORE = {"ar": re.compile(r"(?<!\w)و?كان(?:ت|ا|وا)?\s+(?:\S+\s+){0,4}?قد\s")}
+# ... and the auxiliary that ends the sentence of a verb-final language: Hindi "बात की थी", Urdu "بات کی تھی"
+# (folded), Persian "گفتگو کرده بود"; their news tells the call itself in the simple past
+_PLUPERFECT_END = {
+    "hi": re.compile(r"\s(?:थी|था|थे|थीं)[\s।.,\"')]*$"),
+    "ur": re.compile(r"\s(?:تھي|تھا|تھے|تھيں)[\s۔.,\"')]*$"),
+    "fa": re.compile(r"ه\s*بود(?:ند|ه|م|يم)?[\s.,\"')]*$"),
+}
 
 
 def _told_as_background(folded: str, language: str | None, call_at: int, start: int, end: int) -> bool:
@@ -77,6 +84,9 @@ def _told_as_background(folded: str, language: str | None, call_at: int, start: 
         if perfect is None:
             return False
         return _SIMPLE_PAST_TR.search(folded, call_at, perfect.start()) is None
+    final = _PLUPERFECT_END.get(language or "")
+    if final is not None:
+        return final.search(folded, call_at, end) is not None
     before = _PLUPERFECT_BEFORE.get(language or "")
     if before is not None:
         return any(
