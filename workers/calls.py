@@ -66,6 +66,8 @@ _OTHER_EVENT_PAIRS = frozenset({"despues de", "antes de", "depois de", "prima di
 # call's verb
 _PLUPERFECT_AFTER = {"tr": re.compile(r"\w(?:mis|mus)(?:ti|tu)(?:r|k|m|n|niz|nuz|ler|lar)?\b")}
 _SIMPLE_PAST_TR = re.compile(r"\w[dt][iu](?:ler|lar)?\b")  # third person: "görüştü", "konuştular"
+# (not French, whose reported speech puts the reported call itself in the past perfect: "L'Élysée a
+# indiqué ... qu'Emmanuel Macron et Abdelmadjid Tebboune avaient échangé au téléphone")
 _PLUPERFECT_BEFORE = {"ar": re.compile(r"(?<!\w)و?كان(?:ت|ا|وا)?\s+(?:\S+\s+){0,4}?قد\s")}
 # ... and the auxiliary that ends the sentence of a verb-final language: Hindi "बात की थी", Urdu "بات کی تھی"
 # (folded), Persian "گفتگو کرده بود"; their news tells the call itself in the simple past
@@ -437,13 +439,15 @@ def _analyse(
         if (
             strong_at
             and recalled
-            and min(recalled) > call_at
-            and _RECALL_BREAK.search(folded, call_at, min(recalled))
             and not past_clause
+            and (
+                (min(recalled) > call_at and _RECALL_BREAK.search(folded, call_at, min(recalled)))
+                or (max(recalled) < call_at and _RECALL_BREAK.search(folded, max(recalled), call_at))
+            )
         ):
-            # "held a phone call on Wednesday, two days after their previous conversation": the older
-            # call is named in a clause of its own, after this one is reported ("in his call with
-            # Putin last month" names one call, an old one)
+            # "held a phone call on Wednesday, two days after their previous conversation", "Deux jours
+            # après leur précédent échange, Macron a de nouveau téléphoné": the older call is named in a
+            # clause of its own ("in his call with Putin last month" names one call, an old one)
             kinds.discard("past_reference")
         if call_at >= 0 and (strong_at or nouns) and _told_as_background(folded, language, call_at, start, end):
             kinds.add("past_reference")  # "... telefon görüşmesinde mutabık kalmıştı": told as background
