@@ -85,7 +85,8 @@ def _told_as_background(folded: str, language: str | None, call_at: int, start: 
         perfect = after.search(folded, call_at, end)
         if perfect is None:
             return False
-        return _SIMPLE_PAST_TR.search(folded, call_at, perfect.start()) is None
+        word_start = folded.rfind(" ", call_at, perfect.start()) + 1  # (the word's own stem is no verb of its own)
+        return _SIMPLE_PAST_TR.search(folded, call_at, max(call_at, word_start)) is None
     final = _PLUPERFECT_END.get(language or "")
     if final is not None:
         return final.search(folded, call_at, end) is not None
@@ -113,6 +114,23 @@ def _names_other_event(folded: str, start: int, at: int, reach: int = 4) -> bool
         return True
     said = " ".join(words)
     return any(pair in said for pair in _OTHER_EVENT_PAIRS)
+
+
+# in verb-final languages "after" and "before" follow the event they name: "İran'ın dün akşam ...
+# düzenlediği füze saldırısının ardından" (after the missile attack Iran launched last night)
+_POSTPOSED_OTHER_EVENT = frozenset(
+    "ardindan sonra sonrasinda sonrasi once oncesinde oncesi beri itibaren akabinde evvel ardinca "
+    "बाद पहले بعد پہلے পর পরে আগে 이후 후 직후 이전".split()
+)
+POSTPOSITION_REACH = 8  # words after a day in which such a word makes it another event's
+
+
+def _postposed_other_event(folded: str, day_end: int, end: int) -> bool:
+    """An "after"/"before" word follows the day within a few words of its clause (verb-final languages;
+    the caller checks that the call word does not come between)."""
+    window = folded[day_end : min(end, day_end + 12 * POSTPOSITION_REACH)]
+    cut = min((at for at in (window.find(mark) for mark in _CLAUSE_MARKS) if at >= 0), default=len(window))
+    return any(w.strip("'") in _POSTPOSED_OTHER_EVENT for w in window[:cut].split()[:POSTPOSITION_REACH])
 
 
 def _dates_meeting(folded: str, day_end: int, meeting_at: int) -> bool:
@@ -572,6 +590,8 @@ def _call_date(
                 or (anchor < t.start and _names_other_event(folded, anchor, t.start, ANCHOR_REACH))
             ):
                 continue  # "... seven days after a July 31 conversation": that day is the other call's
+            if verb_final and not t.end <= anchor and _postposed_other_event(folded, t.end, s.end):
+                continue  # "dün akşam düzenlediği füze saldırısının ardından": the attack's day
             if not t.end <= anchor < t.end + 24 and any(_dates_meeting(folded, t.end, m) for m in meetings):
                 continue  # "the August 8 trilateral meeting in Washington": the meeting's day
             if t.numeric or _STATEMENT_DATE.search(folded[max(s.start, t.start - 40) : t.start]):

@@ -238,14 +238,16 @@ def link(folded: str, original: str, day: date, language: str | None) -> list[Me
         kind = "surname" if ref.kind == "surname_ambiguous" else ref.kind
         mentions.append(Mention(ref.entity_id, start, end, kind))
     _read_as_inflected(kb, folded, mentions, full_names, language)
-    roles = _resolve_roles(kb, folded, original, mentions, day)
+    roles = _resolve_roles(kb, folded, original, mentions, day, language == "ar")
     if roles:  # the matcher's hits come in text order: only resolved roles need sorting in
         mentions.extend(roles)
         mentions.sort(key=lambda m: (m.start, m.end))
     return mentions
 
 
-def _resolve_roles(kb: KnowledgeBase, folded: str, text: str, mentions: list[Mention], day: date) -> list[Mention]:
+def _resolve_roles(
+    kb: KnowledgeBase, folded: str, text: str, mentions: list[Mention], day: date, arabic: bool = False
+) -> list[Mention]:
     countries = [m for m in mentions if m.kind in ("country", "demonym")]
     if not countries:
         return []
@@ -300,6 +302,8 @@ def _resolve_roles(kb: KnowledgeBase, folded: str, text: str, mentions: list[Men
         country_mention = min(near, key=lambda c: min(abs(role.start - c.end), abs(c.start - role.end)))
         if _not_the_holder(folded, role.start, role.end, country_mention):
             continue
+        if arabic and _indefinite(folded, role, country_mention):
+            continue  # "بين رئيس تركي ورئيس حكومة إسرائيلية": between a Turkish president and an Israeli PM
         key = str(role.value)
         if key == "counterpart":
             office = _counterpart_office(kb, named, named_at, role.start, day, has_fm)
@@ -366,6 +370,20 @@ def _not_the_holder(folded: str, start: int, end: int, country: Mention) -> bool
     return any(_UNDER_BEFORE.search(folded, max(0, at - UNDER_SPAN), at) for at in befores) or any(
         _UNDER_AFTER.match(folded, at) for at in afters
     )
+
+
+_ARABIC_DEFINITE = re.compile(r"(?:[وفبل]?ال|لل)")
+
+
+def _indefinite(folded: str, role: Hit, country: Mention) -> bool:
+    """An Arabic title and demonym both without the article name any holder, not the one: "رئيس تركي" (a
+    Turkish president), not "الرئيس التركي" (the Turkish president). A country's name is definite itself
+    ("رئيس وزراء إسرائيل"), and so is a title followed by a definite word ("رئيس الوزراء")."""
+    word = folded[country.start : country.end]
+    adjective = country.kind == "demonym" or word.endswith(("ي", "ية"))  # (the nisba: تركي، إسرائيلية)
+    if not adjective or _ARABIC_DEFINITE.match(word):
+        return False
+    return not any(_ARABIC_DEFINITE.match(word) for word in role.text.split())
 
 
 def _named_between(named_at: list[int], start: int, end: int) -> bool:
