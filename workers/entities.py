@@ -53,7 +53,7 @@ _UNDER_BEFORE = re.compile(
 _UNDER_AFTER = re.compile(
     r"(?:[\s-]*(?:yardimcis\w*|helyettes\w*|adjoint\w*|السابق|سابق|לשעבר"
     # the one elected, before taking office: "president-elect", "presidente electo", "대통령 당선인"
-    r"|(?:elect|electo|electa|elu|elue|eleito|eleita|eletto|eletta|terpilih)(?!\w)|당선인|당선자)"
+    r"|(?:elect|electo|electa|elu|elue|eleito|eleita|eletto|eletta|terpilih)(?!\w)|당선인|당선자|当选人|當選人)"
     r"|'s (?:special )?(?:envoy|adviser|advisor|aide|spokes\w*|representative|assistant)"
     # Turkish "ABD Başkanı'nın Orta Doğu Özel Temsilcisi", Chinese "美国总统国家安全事务助理": the holder's
     # envoy or adviser, a few words on
