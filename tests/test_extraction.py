@@ -117,6 +117,17 @@ def test_amharic_homophones_fold_together():
     assert fold("ተ") != fold("ቴ")  # another vowel, not a homophone
 
 
+def test_relatives_are_themselves_and_make_no_calls():
+    # the full name is the longer match: "Melania Trump" is not the president, "Hunter Biden" not his father
+    body = "Melania Trump spoke by phone with Hunter Biden on Monday. Later Trump spoke by phone with Erdoğan."
+    enriched = enrich(article({"body": body, "published_at": "2025-05-06"})).payload
+    people = {e["name"] for e in enriched["entities"] if e["type"] == "person"}
+    assert {"Melania Trump", "Hunter Biden", "Donald Trump", "Recep Tayyip Erdoğan"} <= people
+    assert "Joe Biden" not in people
+    # relatives hold no office here: only the leaders' call is one
+    assert sorted(p["name"] for p in enriched["call"]["participants"]) == ["Donald Trump", "Recep Tayyip Erdoğan"]
+
+
 def test_warm_up_builds_the_shared_automaton_before_any_message():
     from workers import pipeline
 

@@ -108,8 +108,9 @@ class KnowledgeBase:
 
     @cached_property
     def people(self) -> frozenset[str]:
-        """Ids of the persons (call extraction asks of every mention)."""
-        return frozenset(eid for eid, e in self.entities.items() if e.type == "person")
+        """Ids of the persons who hold or held an office here: the ones whose calls are news (call
+        extraction asks of every mention). Their relatives and namesakes are tagged but call no one."""
+        return frozenset(eid for eid, e in self.entities.items() if e.type == "person" and e.offices)
 
     @cached_property
     def leader_offices(self) -> dict[str, list[tuple[Office, str]]]:
