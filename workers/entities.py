@@ -383,7 +383,7 @@ def _indefinite(folded: str, role: Hit, country: Mention) -> bool:
     adjective = country.kind == "demonym" or word.endswith(("ي", "ية"))  # (the nisba: تركي، إسرائيلية)
     if not adjective or _ARABIC_DEFINITE.match(word):
         return False
-    return not any(_ARABIC_DEFINITE.match(word) for word in role.text.split())
+    return not any(_ARABIC_DEFINITE.match(part) for part in role.text.split())
 
 
 def _named_between(named_at: list[int], start: int, end: int) -> bool:
