@@ -133,6 +133,17 @@ def _postposed_other_event(folded: str, day_end: int, end: int) -> bool:
     return any(w.strip("'") in _POSTPOSED_OTHER_EVENT for w in window[:cut].split()[:POSTPOSITION_REACH])
 
 
+# "Pyongyang's launch on Tuesday", "Russia's strikes on Monday": a day after someone's event noun is that
+# event's (English; the noun of the call itself is left alone: "Putin's call on Tuesday")
+_POSSESSED = re.compile(r"\w's ([a-z-]+) (?:on |late |early |last )?$")
+_CALL_NOUNS_EN = frozenset("call calls conversation conversations talk talks phone discussion discussions chat".split())
+
+
+def _possessed_event(folded: str, start: int, at: int) -> bool:
+    found = _POSSESSED.search(folded, start, at)
+    return found is not None and found.group(1) not in _CALL_NOUNS_EN
+
+
 def _dates_meeting(folded: str, day_end: int, meeting_at: int) -> bool:
     """A meeting word follows the day within two words of the same phrase ("the August 8 trilateral
     meeting", "8 Ağustos'taki görüşme"): the day is the meeting's. (The caller first checks that no call
@@ -583,6 +594,8 @@ def _call_date(
             )
             if met or (not verb_final and t.start > anchor and folded.startswith("'s", t.end)):
                 continue  # "... also discussed Monday's talks in Istanbul": that day names another event
+            if not verb_final and t.start > anchor and _possessed_event(folded, max(s.start, t.start - 40), t.start):
+                continue  # "... condemned Pyongyang's launch on Tuesday": the launch's day
             if not verb_final and (
                 _names_other_event(folded, s.start, t.start)
                 # "The call came two days after Trump's tariffs took effect on Tuesday": between the call
