@@ -307,8 +307,12 @@ def _add_named(kb: KnowledgeBase, rows: list[dict], default_type: str, kind: str
         kb.entities[entity.id] = entity
         kb.by_name.setdefault(fold(entity.name), entity.id)
         exact = set(row.get("case_sensitive", []))
+        # names that are common-noun phrases, written in lower case as often as not ("the coalition of the
+        # willing", "gribētāju koalīcija"): any letter case; other names need their capital
+        any_case = bool(row.get("any_case", False))
         for name in [row["name"], *row.get("names", [])]:
-            kb.names.add(name, NameRef(entity.id, kind), case="exact" if name in exact else "title", inflect=True)
+            case = "exact" if name in exact else "" if any_case else "title"
+            kb.names.add(name, NameRef(entity.id, kind), case=case, inflect=True)
 
 
 @cache
