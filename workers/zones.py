@@ -71,8 +71,9 @@ DOMAIN_ZONES = {
 # well-known outlets on generic domains, many writing in English (their language tells nothing, their
 # domain's ending neither): the country whose clock they keep
 OUTLET_COUNTRIES = {
-    **dict.fromkeys("inquirer.net philstar.com mb.com.ph gmanetwork.com rappler.com abs-cbn.com".split(), "ph"),
-    **dict.fromkeys("manilatimes.net".split(), "ph"),
+    **dict.fromkeys(
+        "inquirer.net philstar.com mb.com.ph gmanetwork.com rappler.com abs-cbn.com manilatimes.net".split(), "ph"
+    ),
     **dict.fromkeys(
         """thehindu.com hindustantimes.com indiatimes.com ndtv.com indianexpress.com news18.com livemint.com
         thewire.in aajtak.in""".split(),
@@ -82,7 +83,7 @@ OUTLET_COUNTRIES = {
     **dict.fromkeys("dawn.com thenews.com.pk geo.tv arynews.tv".split(), "pk"),
     **dict.fromkeys("dailymirror.lk newsfirst.lk".split(), "lk"),
     "kathmandupost.com": "np",
-    **dict.fromkeys("scmp.com".split(), "hk"),
+    "scmp.com": "hk",
     **dict.fromkeys("straitstimes.com channelnewsasia.com todayonline.com".split(), "sg"),
     **dict.fromkeys("bangkokpost.com nationthailand.com".split(), "th"),
     **dict.fromkeys("jakartapost.com antaranews.com tempo.co kompas.com".split(), "id"),
