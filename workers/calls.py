@@ -507,10 +507,17 @@ def _bloc_conference(primary: _Sentence, mentions: list[Mention], kb: KnowledgeB
 
 
 def _participants(
-    primary: _Sentence, others: list[_Sentence], reports: list[_Sentence], folded: str, day: date
+    primary: _Sentence,
+    others: list[_Sentence],
+    reports: list[_Sentence],
+    folded: str,
+    day: date,
+    cue_starts: list[int],
+    verb_final: bool,
 ) -> tuple[Participant, ...]:
     """The people of the call: the primary sentence's, else with those of `others` (further reports
-    and neighbouring sentences); `reports` are the other sentences that report a call."""
+    and neighbouring sentences); `reports` are the other sentences that report a call, `cue_starts`
+    where call, talk and meeting words start."""
     kb = load_kb()
     order: list[str] = []
     for pool in [primary.people] + [s.people for s in others]:
@@ -525,6 +532,12 @@ def _participants(
         second = next(m for m in primary.people if m.entity_id == order[1])
         brk = _CLAUSE_BREAK.search(folded, second.end, primary.end)
         cut = brk.start() if brk else primary.end
+        # "spoke with Putin and urged him to hold direct talks with Zelensky": a further talk word after
+        # the second party opens another exchange (in a verb-final language the call's own verb
+        # closes the clause: "Putin se telefon par baat ki aur ... Zelensky se")
+        after = [c for c in cue_starts if second.end <= c < cut and (verb_final or c > primary.call_at)]
+        if after:
+            cut = after[0]
         in_clause = list(dict.fromkeys(m.entity_id for m in primary.people if m.start < cut))
         order = in_clause if len(in_clause) > 2 else order[:2]
         # "Zelensky criticised Scholz's call with Putin": when more of the other call sentences name two
@@ -796,7 +809,10 @@ def extract(
     # (not one about a meeting or a plan: "he will visit Ankara to meet Erdogan", "I want to talk with Fiala
     # soon" name no one on the line)
     neighbours = [s for s in near if s.people and id(s) not in in_others and not s.cues & {"meeting", "planned"}]
-    participants = _participants(primary, [*others, *neighbours], others, folded, published)
+    talk_starts = [c.start for c in cues if c.value in CUE_KEYS]
+    participants = _participants(
+        primary, [*others, *neighbours], others, folded, published, talk_starts, language in VERB_FINAL
+    )
     if len(participants) < 2:
         return None
     ids = {p.id for p in participants}

@@ -33,10 +33,11 @@ _ISO_GATES = (re.compile(r"-\d\d-"),)
 _NUMERIC_GATES = (re.compile(r"\.\d{1,2}[./]\d{4}"), re.compile(r"/\d{1,2}[./]\d{4}"))
 _CJK_GATES = (re.compile("月"),)
 _DAY_ONLY_CJK_GATES = (re.compile("日"), re.compile("일"))
-# Vietnamese day/month without a year after a word for the day or a time of it: "ngày 6/5", "chiều 6/5"
-# (folded), always day first
-_VI_DAY_MONTH = re.compile(r"\b(?:ngay|sang|trua|chieu|toi|dem|hom|rang sang) (\d{1,2})/(\d{1,2})\b(?![/.]\d)")
-_VI_DAY_MONTH_GATES = (re.compile(r"/\d"),)  # "/" first: a gate starting with a space is tried at every word
+# Vietnamese day/month without a year after a word for the day or a time of it: "ngày 6/5", "tối 4-4"
+# (folded), always day first; not a range "ngày 3-4/4"
+_VI_DAY_MONTH = re.compile(r"\b(?:ngay|sang|trua|chieu|toi|dem|hom|rang sang) (\d{1,2})[/-](\d{1,2})\b(?![/.-]\d)")
+# (gates start with "/" or a digit: a gate starting with a space is tried at every word)
+_VI_DAY_MONTH_GATES = (re.compile(r"/\d"), re.compile(r"\d-\d"))
 
 
 class TemporalExpr:

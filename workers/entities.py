@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from datetime import date
+from datetime import date, timedelta
 from typing import cast
 
 from workers.kb import KnowledgeBase, NameRef, Office, lexicon_matcher, load_kb
@@ -143,6 +143,9 @@ def _read_as_inflected(
                 break
 
 
+# "President-elect Marcos", "presidente electo Lula": the one who takes the office within this time
+_ELECT = re.compile(r"(?:^|-)(?:elect|electo|electa|eleito|eleita|eletto|eletta|elu|elue|terpilih)$")
+ELECT_LEAD = timedelta(days=100)  # from an election to the inauguration: weeks to a few months
 GIVEN_NAME_ENDING = 4  # letters of case ending a given name may carry ("robertom", "roberta")
 # the title right before a surname ("President Marcos", "el presidente Marcos", "Premier Golob")
 TITLES = frozenset(
@@ -153,8 +156,9 @@ TITLES = frozenset(
 
 def _named_in_full(kb: KnowledgeBase, entity_id: str, folded: str, start: int, day: date) -> bool:
     """The word before an ambiguous surname at `start` makes it its owner's: one of the owner's given
-    names with at most a case ending ("s Robertom Golobom", where no full-name key matched), or a
-    title while the owner holds an office that day ("President Marcos", a common name elsewhere)."""
+    names with at most a case ending ("s Robertom Golobom", where no full-name key matched), a title
+    while the owner holds an office that day ("President Marcos", a common name elsewhere), or an
+    elected one's title while the owner takes an office soon after ("President-elect Marcos")."""
     words = folded[max(0, start - 24) : start].split()
     if not words:
         return False
@@ -163,6 +167,8 @@ def _named_in_full(kb: KnowledgeBase, entity_id: str, folded: str, start: int, d
         before.startswith(g) and len(before) - len(g) <= GIVEN_NAME_ENDING for g in kb.given_names.get(entity_id, ())
     ):
         return True
+    if _ELECT.search(before):
+        return kb.entities[entity_id].office_on(day + ELECT_LEAD) is not None
     return before in TITLES and kb.entities[entity_id].office_on(day) is not None
 
 
