@@ -687,6 +687,38 @@ def _lead_pair(
     return []
 
 
+BURIED_AFTER = 2  # sentences after the headline in which a call report speaks of its call or its parties
+LEAD_WORDS = 8  # a line of fewer words that names no one is page furniture, not the lead
+
+
+def _wordy(sentence: str) -> bool:
+    """Enough words for a sentence of news (in a script without spaces, enough characters)."""
+    words = len(sentence.split())
+    return words >= LEAD_WORDS or (words < 3 and len(sentence) >= 4 * LEAD_WORDS)
+
+
+def _buried(every: list[_Sentence], primary: _Sentence, folded: str, titled: bool, ids: set[str]) -> bool:
+    """The headline and the first sentences tell of something else (a visit, an interview, a decree):
+    no word of a call or a talk, and not both parties in one sentence ("Xi warns Biden ..." speaks of
+    the call). The call comes later, as background ("... in the wake of the 31 March phone call
+    between the presidents", "the apology was made yesterday in a phone call with Putin"), not the
+    article's news. Short lines that name no one (datelines, page furniture) and repeats of the
+    headline are not counted."""
+    title = every[0] if titled and every else None
+    heading = folded[title.start : title.end].strip() if title is not None else ""
+    body = every[1:] if title is not None else every
+    lead = [s for s in body if s.people or _wordy(folded[s.start : s.end])]
+    lead = [s for s in lead if folded[s.start : s.end].strip() != heading][:BURIED_AFTER]
+    if len(lead) < BURIED_AFTER or primary.start < lead[-1].end:
+        return False
+    if title is not None:
+        lead.append(title)
+    return not any(
+        s.strong or s.call_noun or "talk" in s.cues or "planned" in s.cues or ids <= set(s.distinct_people())
+        for s in lead
+    )
+
+
 def _lead_meets(lead: list[_Sentence], ids: set[str]) -> bool:
     """The headline and first sentence tell of the two meeting, and say no word of a call or a talk ("Biden,
     nakipagkita kay Netanyahu sa Tel Aviv", "PM Modi tells Putin in Samarkand ... held talks in person"):
@@ -818,7 +850,7 @@ def extract(
     ids = {p.id for p in participants}
     # the headline and the first sentence that names someone or says something of a call (not a dateline)
     lead = [*every[:1], *[s for s in every[1:] if s.people or s.cues][:1]]
-    if _lead_meets(lead, ids):
+    if _lead_meets(lead, ids) or _buried(every, primary, folded, title is not None, ids):
         return None
 
     def names_both(s: _Sentence) -> bool:
