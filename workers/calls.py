@@ -144,6 +144,9 @@ def _possessed_event(folded: str, start: int, at: int) -> bool:
     return found is not None and found.group(1) not in _CALL_NOUNS_EN
 
 
+_SENTENCE_END = re.compile(r"[^\W\d]\.\s|\n")  # a point after a letter (not "15. marta"), a new line
+
+
 def _dates_meeting(folded: str, day_end: int, meeting_at: int) -> bool:
     """A meeting word follows the day within two words of the same phrase ("the August 8 trilateral
     meeting", "8 Ağustos'taki görüşme"): the day is the meeting's. (The caller first checks that no call
@@ -153,6 +156,7 @@ def _dates_meeting(folded: str, day_end: int, meeting_at: int) -> bool:
     gap = folded[day_end:meeting_at]
     return (
         not any(mark in gap for mark in _CLAUSE_MARKS)
+        and not _SENTENCE_END.search(folded, max(0, day_end - 1), meeting_at)  # "... on Monday. They met ..."
         and not any(w in _OTHER_EVENT_WORDS or w in _GAP_WORDS for w in gap.split())
         and len(gap.split()) <= 2
     )
@@ -256,7 +260,8 @@ _RECALL_BREAK = re.compile(r"[,;:(]|\s-\s")  # a clause of its own: "..., after 
 # where the people of a call's clause end: another clause, or its topic ("spoke with Jaishankar about
 # Modi's visit")
 _CLAUSE_BREAK = re.compile(
-    r"\b(?:after|following|before|while|when|amid|whereas|about|regarding|concerning|über|sobre)\b|[;:]|\s-\s"
+    r"\b(?:after|following|before|while|when|amid|whereas|about|regarding|concerning|über|sobre|as(?! well as))\b"
+    r"|[;:]|\s-\s"
 )
 
 
@@ -553,6 +558,10 @@ def _participants(
             order = [e for e in order if e in pairs[0]]
     else:
         order = order[: max(2, len(order) if _says_multiparty(folded, primary) else 2)]
+    return _as_participants(kb, order, day)
+
+
+def _as_participants(kb: KnowledgeBase, order: Iterable[str], day: date) -> tuple[Participant, ...]:
     result = []
     for eid in sorted(order):
         e = kb.entities[eid]
@@ -561,6 +570,17 @@ def _participants(
             Participant(e.id, e.name, office.country if office else e.country, office.role if office else None)
         )
     return tuple(result)
+
+
+def _joined_by_video(every: list[_Sentence], primary: _Sentence, ids: set[str]) -> set[str]:
+    """A video conference of three or more: the people the lead says took part by video besides those
+    of the report ("Modi took part in the first virtual summit of I2U2. In the meeting, held by video
+    conference, Biden, Lapid and Mohamed bin Zayed ...")."""
+    joined: set[str] = set()
+    for s in every[: LEAD_SENTENCES + 1]:
+        if s is not primary and "video" in s.cues and s.reporting and len(s.distinct_people()) <= 2:
+            joined.update(e for e in s.distinct_people() if e not in ids)
+    return joined
 
 
 def _call_date(
@@ -714,7 +734,11 @@ def _buried(every: list[_Sentence], primary: _Sentence, folded: str, titled: boo
     if title is not None:
         lead.append(title)
     return not any(
-        s.strong or s.call_noun or "talk" in s.cues or "planned" in s.cues or ids <= set(s.distinct_people())
+        s.strong
+        or s.call_noun
+        or ("talk" in s.cues and "meeting" not in s.cues)  # ("talks in Riyadh" are the meeting's)
+        or "planned" in s.cues
+        or ids <= set(s.distinct_people())
         for s in lead
     )
 
@@ -848,6 +872,11 @@ def extract(
     if len(participants) < 2:
         return None
     ids = {p.id for p in participants}
+    if len(ids) >= 3 and "video" in primary.cues:
+        joined = _joined_by_video(every, primary, ids)
+        if joined:
+            ids |= joined
+            participants = _as_participants(kb, ids, published)
     # the headline and the first sentence that names someone or says something of a call (not a dateline)
     lead = [*every[:1], *[s for s in every[1:] if s.people or s.cues][:1]]
     if _lead_meets(lead, ids) or _buried(every, primary, folded, title is not None, ids):
