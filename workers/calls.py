@@ -753,7 +753,7 @@ def _lead_meets(lead: list[_Sentence], ids: set[str]) -> bool:
     return any("meeting" in s.cues and ids <= set(s.distinct_people()) for s in lead)
 
 
-def _remote_talk(reporting: list[_Sentence], every: list[_Sentence]) -> bool:
+def _remote_talk(reporting: list[_Sentence], every: list[_Sentence], mentions: list[Mention]) -> bool:
     if any("meeting" in s.cues for s in reporting):
         return False
     # pairs the article names in a plan of a call ("he would speak by phone with Putin"): a lead saying
@@ -766,8 +766,19 @@ def _remote_talk(reporting: list[_Sentence], every: list[_Sentence]) -> bool:
         if "talk" in s.cues and len(s.distinct_people()) >= 2:
             if any(len(pair & set(s.distinct_people())) >= 2 for pair in planned):
                 continue
-            if len(_countries(kb, s.distinct_people())) >= 2:
-                return True  # leaders of two countries, in no shared place: a call
+            countries = _countries(kb, s.distinct_people())
+            if len(countries) < 2:
+                continue
+            # "spoke in Ankara with Erdogan": a city of one of their countries in the sentence is where
+            # they met (a call readout says "phone" somewhere; this path is for those that do not)
+            if any(
+                s.start <= m.start < s.end
+                and kb.entities[m.entity_id].type == "city"
+                and kb.entities[m.entity_id].country in countries
+                for m in mentions
+            ):
+                continue
+            return True  # leaders of two countries, in no shared place: a call
     return False
 
 
@@ -834,7 +845,7 @@ def extract(
         and not (len(s.distinct_people()) >= 2 and _dated_long_ago(s, folded, published))
         for s in analysed
     )
-    if not said_now and not _remote_talk(analysed, every):
+    if not said_now and not _remote_talk(analysed, every, mentions):
         return None
     # the report: a call sentence naming two people, else one naming one with a strong cue; one that
     # dates its call before the reporting window recalls an older call ("... five weeks after he
