@@ -39,7 +39,11 @@ _NAMING = re.compile(r"\s*(?:his|her|their|its|a|an|the|as|one|\"|'|«)\s")
 _PAST_CLAUSE = re.compile(r"\bsince\b[^.;]{0,40}\bwhen\b")
 # "call"/"calls" as a noun; "call for", "call on" and "called" are something else
 # (the word start is checked in code: a literal first lets the regex engine skip ahead quickly)
-_CALL_NOUN = re.compile(r"calls?\b(?!\s+(?:for|on|upon|off|out|up|to|in|it|him|her|them)\b)")
+_CALL_NOUN = re.compile(
+    r"calls?\b(?!\s+(?:for|upon|off|out|up|to|it|him|her|them)\b)"
+    # "calls on Russia to ...", "call in the troops", but "the call on Tuesday", "a call in which ..."
+    r"(?!\s+on\b(?!\s+(?:\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)))(?!\s+in\b(?!\s+which\b))"
+)
 _SINCE = re.compile(r"since")  # in every _PAST_CLAUSE match
 _PRONOUN_BEFORE = re.compile(r"\b(?:he|she|it|they|we|i|you|who|that|which)\s$")
 # no phone call: an interview by phone, idioms with "call" (punctuation is a word break to the matcher,
@@ -583,6 +587,16 @@ def _joined_by_video(every: list[_Sentence], primary: _Sentence, ids: set[str]) 
     return joined
 
 
+# "NEW DELHI, Jun 18 (PTI) Prime Minister ...", "MOSCOW, March 18 (Reuters) -": the place and day of
+# the wire copy, not of the call
+_DATELINE_PLACE = re.compile(r"\s*[^\W\d][\w .'’-]{0,38},\s*")
+_DATELINE_AFTER = re.compile(r"\s*(?:\([^()]{1,30}\)|--|-|—|–)")
+
+
+def _dateline(folded: str, sentence_start: int, t: TemporalExpr) -> bool:
+    return bool(_DATELINE_PLACE.fullmatch(folded, sentence_start, t.start) and _DATELINE_AFTER.match(folded, t.end))
+
+
 def _call_date(
     ordered: list[_Sentence],
     folded: str,
@@ -640,7 +654,11 @@ def _call_date(
                 continue  # "dün akşam düzenlediği füze saldırısının ardından": the attack's day
             if not t.end <= anchor < t.end + 24 and any(_dates_meeting(folded, t.end, m) for m in meetings):
                 continue  # "the August 8 trilateral meeting in Washington": the meeting's day
-            if t.numeric or _STATEMENT_DATE.search(folded[max(s.start, t.start - 40) : t.start]):
+            if (
+                t.numeric
+                or _STATEMENT_DATE.search(folded[max(s.start, t.start - 40) : t.start])
+                or _dateline(folded, s.start, t)
+            ):
                 fallback = fallback or t
                 continue
             confidence = "high" if t.kind == "explicit" or published_given else "medium"

@@ -36,8 +36,9 @@ _DAY_ONLY_CJK_GATES = (re.compile("日"), re.compile("일"))
 # Vietnamese day/month without a year after a word for the day or a time of it: "ngày 6/5", "tối 4-4"
 # (folded), always day first; not a range "ngày 3-4/4"
 _VI_DAY_MONTH = re.compile(r"\b(?:ngay|sang|trua|chieu|toi|dem|hom|rang sang) (\d{1,2})[/-](\d{1,2})\b(?![/.-]\d)")
-# (gates start with "/" or a digit: a gate starting with a space is tried at every word)
-_VI_DAY_MONTH_GATES = (re.compile(r"/\d"), re.compile(r"\d-\d"))
+# (gates start with "/" or a letter: a gate starting with a space is tried at every word; "đ", in
+# nearly every Vietnamese text and in few others, lets "4-4" in but not every "2024-03-05")
+_VI_DAY_MONTH_GATES = (re.compile(r"/\d"), re.compile("đ"))
 
 
 class TemporalExpr:
