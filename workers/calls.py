@@ -61,7 +61,9 @@ _STATEMENT_DATE = re.compile(
 # conversation", "tras la llamada del 31 de julio", "depuis le 3 mai", "nach dem Telefonat vom 5. Mai"):
 # the word, then up to three more in the same clause, then the day
 _OTHER_EVENT_WORDS = frozenset(
-    "after since following before tras desde apres depuis avant nach seit apos dopo od".split()
+    (
+        "after since following followed follows preceded before tras desde apres depuis avant nach seit apos dopo od"
+    ).split()
 )
 _OTHER_EVENT_PAIRS = frozenset({"despues de", "antes de", "depois de", "prima di", "prima del", "prima della"})
 # the past perfect, in which news in these languages tells what happened before the story it reports:
@@ -263,8 +265,14 @@ VERB_FINAL = frozenset("tr az ja ko hi fa ur bn ta te kk uz ky tk mn hy ka ne mr
 _RECALL_BREAK = re.compile(r"[,;:(]|\s-\s")  # a clause of its own: "..., after their previous call"
 # where the people of a call's clause end: another clause, or its topic ("spoke with Jaishankar about
 # Modi's visit")
+# a reaction to another's call: "X slams Y for call with Z", "X criticised Y over his phone call with Z"
+_REACTION = re.compile(
+    r"\b(?:slam|criticis|criticiz|condemn|blast|rebuk|lambast|denounc|chastis|accus|scold|reproach)\w*\b"
+)
+_FOR_OVER = re.compile(r"\b(?:for|over)\b")
 _CLAUSE_BREAK = re.compile(
-    r"\b(?:after|following|before|while|when|amid|whereas|about|regarding|concerning|über|sobre|as(?! well as))\b"
+    r"\b(?:after|following|before|while|when|amid|whereas|about|regarding|concerning|über|sobre|as(?! well as)"
+    r"|apres|avant|despues|antes|dopo|depois|nachdem|bevor)\b"
     r"|[;:]|\s-\s"
 )
 
@@ -538,6 +546,17 @@ def _participants(
     if len(order) > 2 and len(primary.distinct_people()) > 2 and not _says_multiparty(folded, primary):
         # "Macron and Scholz spoke to Xi" is one three-way call; "Macron spoke with Zelensky after
         # his call with Putin" is a two-way one: people after a clause break are not in it
+        # "Zelensky slams Orban for phone call with Putin": who condemns the call is not on it
+        dropped = ""
+        first = next(m for m in primary.people if m.entity_id == order[0])
+        target = next(m for m in primary.people if m.entity_id == order[1])
+        if (
+            target.end < primary.call_at
+            and _REACTION.search(folded, first.end, target.start)
+            and _FOR_OVER.search(folded, target.end, primary.call_at)
+        ):
+            dropped = order[0]
+            order = order[1:]
         second = next(m for m in primary.people if m.entity_id == order[1])
         brk = _CLAUSE_BREAK.search(folded, second.end, primary.end)
         cut = brk.start() if brk else primary.end
@@ -547,7 +566,7 @@ def _participants(
         after = [c for c in cue_starts if second.end <= c < cut and (verb_final or c > primary.call_at)]
         if after:
             cut = after[0]
-        in_clause = list(dict.fromkeys(m.entity_id for m in primary.people if m.start < cut))
+        in_clause = list(dict.fromkeys(m.entity_id for m in primary.people if m.start < cut and m.entity_id != dropped))
         order = in_clause if len(in_clause) > 2 else order[:2]
         # "Zelensky criticised Scholz's call with Putin": when more of the other call sentences name two
         # of them than name three, the first two named together are its parties
