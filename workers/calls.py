@@ -269,6 +269,10 @@ _RECALL_BREAK = re.compile(r"[,;:(]|\s-\s")  # a clause of its own: "..., after 
 _REACTION = re.compile(
     r"\b(?:slam|criticis|criticiz|condemn|blast|rebuk|lambast|denounc|chastis|accus|scold|reproach)\w*\b"
 )
+_SEPARATELY = re.compile(
+    r"\b(?:separately|in separate|separate (?:phone |telephone )?calls|separement|por separado|separatamente"
+    r"|getrennt|jeweils|по отдельности|отдельно)\b"
+)
 _FOR_OVER = re.compile(r"\b(?:for|over)\b")
 _CLAUSE_BREAK = re.compile(
     r"\b(?:after|following|before|while|when|amid|whereas|about|regarding|concerning|über|sobre|as(?! well as)"
@@ -543,6 +547,9 @@ def _participants(
                 order.append(m.entity_id)
         if len(order) >= 2:
             break
+    if len(order) > 2 and _SEPARATELY.search(folded, primary.start, primary.end):
+        # "Biden spoke separately with Netanyahu and Sisi": two calls, the first named is reported
+        order = order[:2]
     if len(order) > 2 and len(primary.distinct_people()) > 2 and not _says_multiparty(folded, primary):
         # "Macron and Scholz spoke to Xi" is one three-way call; "Macron spoke with Zelensky after
         # his call with Putin" is a two-way one: people after a clause break are not in it
