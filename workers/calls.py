@@ -638,6 +638,14 @@ def _call_date(
     that lies outside the reporting window counts only when nothing else does."""
     earliest, latest = published - _WINDOW, published + _ONE_DAY
     fallback: TemporalExpr | None = None
+    # a weekday that falls the day after publication is a time-zone skew only where nothing else dates
+    # the call ("said on Thursday ..., averting a hike due on Friday"; "the G7 leaders want to confer on
+    # Tuesday", a plan in a later sentence)
+    skewed_alone = all(
+        t.kind == "weekday" and t.day > published
+        for t in dates
+        if earliest <= t.day <= latest and any(s.start <= t.start < s.end for s in ordered)
+    )
     for s in ordered:
         inside = [t for t in dates if s.start <= t.start < s.end and earliest <= t.day <= latest]
         anchor = max(s.call_at, s.start)
@@ -654,9 +662,6 @@ def _call_date(
                 abs(t.start - anchor),
             ),
         )
-        # a weekday that falls the day after publication is a time-zone skew only where nothing else dates
-        # the call ("said on Thursday ..., averting a hike due on Friday")
-        skewed_alone = all(t.kind == "weekday" and t.day > published for t in ranked)
         for t in ranked:
             if t.kind == "weekday" and t.day > published and not skewed_alone:
                 continue
