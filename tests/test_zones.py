@@ -8,7 +8,7 @@ import orjson
 
 from workers.pipeline import enrich
 from workers.validate import Article, validate
-from workers.zones import ahead_of_utc, local_day, outlet_zone
+from workers.zones import ahead_of_utc, local_day, outlet_country, outlet_zone
 
 NOON = datetime(2024, 3, 5, 12, tzinfo=UTC)
 
@@ -69,3 +69,13 @@ def test_yesterday_is_the_outlet_yesterday_when_the_feed_gives_utc():
     naive = _article("2022-10-06T21:30:00", "tass.ru", "en")
     assert not naive.published_in_utc
     assert enrich(naive).payload["call"]["date"] == "2022-10-05"
+
+
+def test_outlet_country_from_domain_government_site_and_known_outlet():
+    assert outlet_country("gov.uk") == "GB"
+    assert outlet_country("www.bbc.co.uk") == "GB"
+    assert outlet_country("whitehouse.gov") == "US"
+    assert outlet_country("hurriyet.com.tr") == "TR"
+    assert outlet_country("thehindu.com") == "IN"
+    assert outlet_country("reuters.com") is None
+    assert outlet_country(None) is None

@@ -602,6 +602,28 @@ def _as_participants(kb: KnowledgeBase, order: Iterable[str], day: date) -> tupl
     return tuple(result)
 
 
+# a sentence that opens with its outlet's leader by title alone: a government's readout ("The Prime
+# Minister spoke with the President of Iran", "His Majesty King Abdullah received a phone call")
+_HOME_TITLE = re.compile(
+    r"\W*(?:[a-z]+ (?:\(\w+\) )?[-—–]\s*)?(?:the |his majesty )?(prime minister|pm|president|chancellor|king)\b"
+)
+_HOME_ROLES = {"prime minister": "prime_minister", "pm": "prime_minister", "president": "president"}
+_HOME_ROLES |= {"chancellor": "chancellor", "king": "king"}
+
+
+def _home_leader(reports: list[_Sentence], folded: str, home: str, day: date, kb: KnowledgeBase) -> str | None:
+    """The outlet's country's holder of the title a report of the call opens with, when one held it
+    that day."""
+    for s in reports:
+        match = _HOME_TITLE.match(folded, s.start, s.end)
+        if match is None or (match.end() < s.end and folded[match.end()] in "-'’"):
+            continue  # "the president-elect", "the president's envoy"
+        holders = kb.holders(home, _HOME_ROLES[match.group(1)], day)
+        if len(holders) == 1:
+            return holders[0].id
+    return None
+
+
 def _joined_by_video(every: list[_Sentence], primary: _Sentence, ids: set[str]) -> set[str]:
     """A video conference of three or more: the people the lead says took part by video besides those
     of the report ("Modi took part in the first virtual summit of I2U2. In the meeting, held by video
@@ -840,9 +862,10 @@ def extract(
     topic_tagger,
     language: str | None = None,
     original: str | None = None,
+    home: str | None = None,
 ) -> Call | None:
     """The call the article reports, or None. `folded` is the folded title + body, `original` the
-    same text unfolded (for letter case)."""
+    same text unfolded (for letter case), `home` the outlet's country when its domain tells."""
     # a report says who called whom, when and about what near its start: reading further only costs
     # time (and would make a megabyte of repeated sentences quadratic)
     folded = folded[:CALL_TEXT_LIMIT]
@@ -929,6 +952,11 @@ def extract(
     participants = _participants(
         primary, [*others, *neighbours], others, folded, published, talk_starts, language in VERB_FINAL
     )
+    if len(participants) < 2 and home is not None:
+        reports = [primary, *[s for s in analysed[: LEAD_SENTENCES + 1] if s.call_at >= 0 and s is not primary]]
+        host = _home_leader(reports, folded, home, published, kb)
+        if host is not None and host not in {p.id for p in participants}:
+            participants = _as_participants(kb, {*(p.id for p in participants), host}, published)
     if len(participants) < 2:
         return None
     ids = {p.id for p in participants}

@@ -22,7 +22,7 @@ from workers.kb import lexicon_matcher, load_kb
 from workers.matcher import SharedScan
 from workers.textnorm import fold
 from workers.validate import Article, Rejection, validate
-from workers.zones import ahead_of_utc, local_day
+from workers.zones import ahead_of_utc, local_day, outlet_country
 
 # characters given to the language detector: on the dev set 600 give the answers 4,000 do, at a third of the cost
 LANG_SAMPLE = 1000
@@ -110,7 +110,8 @@ def enrich(article: Article, timings: dict[str, float] | None = None) -> Enriche
     t1 = perf_counter()
     topic_tags = topics.tag(folded, mentions)
     t2 = perf_counter()
-    call = calls.extract(folded, title_end, mentions, day, article.published_given, topics.tag, language, text)
+    home = outlet_country(article.source)
+    call = calls.extract(folded, title_end, mentions, day, article.published_given, topics.tag, language, text, home)
     t3 = perf_counter()
     # near copies are looked for among the reports of one call (the articles that meet in a call's
     # block); other news meets only its exact copies, so it needs no signature

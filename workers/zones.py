@@ -125,6 +125,21 @@ LANGUAGE_ZONES = {
 }  # fmt: skip
 
 
+# a government's own sites, which name their leader by title alone ("The Prime Minister spoke with ...")
+GOVERNMENT_SITES = {"whitehouse.gov": "us", "state.gov": "us", "gov.uk": "gb", "kremlin.ru": "ru", "mea.gov.in": "in"}
+
+
+@lru_cache(maxsize=4096)
+def outlet_country(source: str | None) -> str | None:
+    """The country (ISO 3166-1 alpha-2, upper case) of an outlet known by its domain, or None."""
+    labels = (source or "").lower().rstrip(".").split(".")
+    suffixes = [".".join(labels[i:]) for i in range(len(labels) - 1)]
+    country = next((c for d in suffixes if (c := GOVERNMENT_SITES.get(d) or OUTLET_COUNTRIES.get(d))), None)
+    if country is None and labels[-1] in DOMAIN_ZONES:
+        country = "gb" if labels[-1] == "uk" else labels[-1]
+    return country.upper() if country else None
+
+
 @lru_cache(maxsize=4096)
 def outlet_zone(source: str | None, language: str | None) -> ZoneInfo | None:
     """The time zone the outlet dates its news by, or None when neither its domain nor its language
