@@ -782,10 +782,20 @@ BURIED_AFTER = 2  # sentences after the headline in which a call report speaks o
 LEAD_WORDS = 8  # a line of fewer words that names no one is page furniture, not the lead
 
 
-def _wordy(sentence: str) -> bool:
+def _wordy(folded: str, start: int, end: int) -> bool:
     """Enough words for a sentence of news (in a script without spaces, enough characters)."""
-    words = len(sentence.split())
-    return words >= LEAD_WORDS or (words < 3 and len(sentence) >= 4 * LEAD_WORDS)
+    words = folded.count(" ", start, end) + 1  # (sentences are trimmed and their blanks single)
+    return words >= LEAD_WORDS or (words < 3 and end - start >= 4 * LEAD_WORDS)
+
+
+def _speaks_of_call(s: _Sentence, ids: set[str]) -> bool:
+    return (
+        s.strong
+        or s.call_noun
+        or ("talk" in s.cues and "meeting" not in s.cues)  # ("talks in Riyadh" are the meeting's)
+        or "planned" in s.cues
+        or ids <= set(s.distinct_people())
+    )
 
 
 def _buried(every: list[_Sentence], primary: _Sentence, folded: str, titled: bool, ids: set[str]) -> bool:
@@ -796,22 +806,21 @@ def _buried(every: list[_Sentence], primary: _Sentence, folded: str, titled: boo
     article's news. Short lines that name no one (datelines, page furniture) and repeats of the
     headline are not counted."""
     title = every[0] if titled and every else None
-    heading = folded[title.start : title.end].strip() if title is not None else ""
-    body = every[1:] if title is not None else every
-    lead = [s for s in body if s.people or _wordy(folded[s.start : s.end])]
-    lead = [s for s in lead if folded[s.start : s.end].strip() != heading][:BURIED_AFTER]
-    if len(lead) < BURIED_AFTER or primary.start < lead[-1].end:
+    if title is not None and _speaks_of_call(title, ids):
         return False
-    if title is not None:
-        lead.append(title)
-    return not any(
-        s.strong
-        or s.call_noun
-        or ("talk" in s.cues and "meeting" not in s.cues)  # ("talks in Riyadh" are the meeting's)
-        or "planned" in s.cues
-        or ids <= set(s.distinct_people())
-        for s in lead
-    )
+    heading = folded[title.start : title.end].strip() if title is not None else ""
+    found = 0
+    for s in every[1:] if title is not None else every:
+        if s.end > primary.start:
+            return False  # the report itself comes within the lead
+        if not (s.people or _wordy(folded, s.start, s.end)) or folded[s.start : s.end].strip() == heading:
+            continue
+        if _speaks_of_call(s, ids):
+            return False
+        found += 1
+        if found == BURIED_AFTER:
+            return True
+    return False
 
 
 def _lead_meets(lead: list[_Sentence], ids: set[str]) -> bool:
