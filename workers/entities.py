@@ -143,6 +143,8 @@ def _read_as_inflected(
                 break
 
 
+# "bin Hamad ...", "ibn Saud", "بن سلمان": a name after a patronymic particle is part of a longer name
+_NASAB = re.compile(r"(?:^|[\s(])(?:bin|ibn|bint|بن|ابن|بنت|бин|ибн|бін)\s$")
 # "President-elect Marcos", "presidente electo Lula": the one who takes the office within this time
 _ELECT = re.compile(r"(?:^|-)(?:elect|electo|electa|eleito|eleita|eletto|eletta|elu|elue|terpilih)$")
 ELECT_LEAD = timedelta(days=100)  # from an election to the inauguration: weeks to a few months
@@ -242,6 +244,8 @@ def link(folded: str, original: str, day: date, language: str | None) -> list[Me
                 continue
             ref = chosen
         kind = "surname" if ref.kind == "surname_ambiguous" else ref.kind
+        if _NASAB.search(folded, max(0, start - 6), start) and kb.entities[ref.entity_id].type == "person":
+            continue  # "Tamim bin Hamad bin Khalifa Al Thani": the father's name inside the son's
         mentions.append(Mention(ref.entity_id, start, end, kind))
     _read_as_inflected(kb, folded, mentions, full_names, language)
     roles = _resolve_roles(kb, folded, original, mentions, day, language == "ar")
