@@ -833,7 +833,7 @@ def _lead_meets(lead: list[_Sentence], ids: set[str]) -> bool:
     return any("meeting" in s.cues and ids <= set(s.distinct_people()) for s in lead)
 
 
-def _remote_talk(reporting: list[_Sentence], every: list[_Sentence], mentions: list[Mention]) -> bool:
+def _remote_talk(reporting: list[_Sentence], every: list[_Sentence], mentions: list[Mention], folded: str) -> bool:
     if any("meeting" in s.cues for s in reporting):
         return False
     # pairs the article names in a plan of a call ("he would speak by phone with Putin"): a lead saying
@@ -842,7 +842,9 @@ def _remote_talk(reporting: list[_Sentence], every: list[_Sentence], mentions: l
         set(s.distinct_people()) for s in every if (s.strong or s.call_noun) and not s.reporting and "planned" in s.cues
     ]
     kb = load_kb()
-    for s in reporting[:LEAD_SENTENCES]:
+    # (page furniture, "International", "Publié le 03 mars 2022 à 17h05", takes no place in the lead)
+    lead = [s for s in reporting if s.people or s.cues or _wordy(folded, s.start, s.end)][:LEAD_SENTENCES]
+    for s in lead:
         if "talk" in s.cues and len(s.distinct_people()) >= 2:
             if any(len(pair & set(s.distinct_people())) >= 2 for pair in planned):
                 continue
@@ -926,7 +928,7 @@ def extract(
         and not (len(s.distinct_people()) >= 2 and _dated_long_ago(s, folded, published))
         for s in analysed
     )
-    if not said_now and not _remote_talk(analysed, every, mentions):
+    if not said_now and not _remote_talk(analysed, every, mentions, folded):
         return None
     # the report: a call sentence naming two people, else one naming one with a strong cue; one that
     # dates its call before the reporting window recalls an older call ("... five weeks after he
