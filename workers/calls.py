@@ -263,17 +263,18 @@ _COMMA = re.compile(r"[,\u3001\uff0c\u060c]")  # , 、 ， ،
 # languages whose clauses end with the verb: the day of a call is said before the call
 VERB_FINAL = frozenset("tr az ja ko hi fa ur bn ta te kk uz ky tk mn hy ka ne mr si pa gu kn ml my am ps ba tt".split())
 _RECALL_BREAK = re.compile(r"[,;:(]|\s-\s")  # a clause of its own: "..., after their previous call"
-# where the people of a call's clause end: another clause, or its topic ("spoke with Jaishankar about
-# Modi's visit")
 # a reaction to another's call: "X slams Y for call with Z", "X criticised Y over his phone call with Z"
 _REACTION = re.compile(
     r"\b(?:slam|criticis|criticiz|condemn|blast|rebuk|lambast|denounc|chastis|accus|scold|reproach)\w*\b"
 )
+_FOR_OVER = re.compile(r"\b(?:for|over)\b")
+# one party spoke with the others one by one: "spoke separately with Netanyahu and Sisi"
 _SEPARATELY = re.compile(
     r"\b(?:separately|in separate|separate (?:phone |telephone )?calls|separement|por separado|separatamente"
     r"|getrennt|jeweils|по отдельности|отдельно)\b"
 )
-_FOR_OVER = re.compile(r"\b(?:for|over)\b")
+# where the people of a call's clause end: another clause, or its topic ("spoke with Jaishankar about
+# Modi's visit")
 _CLAUSE_BREAK = re.compile(
     r"\b(?:after|following|before|while|when|amid|whereas|about|regarding|concerning|über|sobre|as(?! well as)"
     r"|apres|avant|despues|antes|dopo|depois|nachdem|bevor)\b"
@@ -607,8 +608,13 @@ def _as_participants(kb: KnowledgeBase, order: Iterable[str], day: date) -> tupl
 _HOME_TITLE = re.compile(
     r"\W*(?:[a-z]+ (?:\(\w+\) )?[-—–]\s*)?(?:the |his majesty )?(prime minister|pm|president|chancellor|king)\b"
 )
-_HOME_ROLES = {"prime minister": "prime_minister", "pm": "prime_minister", "president": "president"}
-_HOME_ROLES |= {"chancellor": "chancellor", "king": "king"}
+_HOME_ROLES = {
+    "prime minister": "prime_minister",
+    "pm": "prime_minister",
+    "president": "president",
+    "chancellor": "chancellor",
+    "king": "king",
+}
 
 
 def _home_leader(reports: list[_Sentence], folded: str, home: str, day: date, kb: KnowledgeBase) -> str | None:

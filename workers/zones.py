@@ -129,12 +129,26 @@ LANGUAGE_ZONES = {
 GOVERNMENT_SITES = {"whitehouse.gov": "us", "state.gov": "us", "gov.uk": "gb", "kremlin.ru": "ru", "mea.gov.in": "in"}
 
 
+def _labels(source: str | None) -> list[str]:
+    return (source or "").lower().rstrip(".").split(".")
+
+
+def _listed(labels: list[str], *tables: dict[str, str]) -> str | None:
+    """The country a table gives the host or a parent domain of it ("timesofindia.indiatimes.com",
+    "english.kyodonews.net", "www.gov.uk"), or None."""
+    for i in range(len(labels) - 1):
+        domain = ".".join(labels[i:])
+        for table in tables:
+            if domain in table:
+                return table[domain]
+    return None
+
+
 @lru_cache(maxsize=4096)
 def outlet_country(source: str | None) -> str | None:
     """The country (ISO 3166-1 alpha-2, upper case) of an outlet known by its domain, or None."""
-    labels = (source or "").lower().rstrip(".").split(".")
-    suffixes = [".".join(labels[i:]) for i in range(len(labels) - 1)]
-    country = next((c for d in suffixes if (c := GOVERNMENT_SITES.get(d) or OUTLET_COUNTRIES.get(d))), None)
+    labels = _labels(source)
+    country = _listed(labels, GOVERNMENT_SITES, OUTLET_COUNTRIES)
     if country is None and labels[-1] in DOMAIN_ZONES:
         country = "gb" if labels[-1] == "uk" else labels[-1]
     return country.upper() if country else None
@@ -144,9 +158,8 @@ def outlet_country(source: str | None) -> str | None:
 def outlet_zone(source: str | None, language: str | None) -> ZoneInfo | None:
     """The time zone the outlet dates its news by, or None when neither its domain nor its language
     tells."""
-    labels = (source or "").lower().rstrip(".").split(".")
-    # the host or a parent domain of it ("timesofindia.indiatimes.com", "english.kyodonews.net")
-    country = next((c for i in range(len(labels) - 1) if (c := OUTLET_COUNTRIES.get(".".join(labels[i:])))), None)
+    labels = _labels(source)
+    country = _listed(labels, OUTLET_COUNTRIES)
     name = DOMAIN_ZONES.get(country or labels[-1]) or LANGUAGE_ZONES.get((language or "").split("-")[0].lower())
     return ZoneInfo(name) if name else None
 
